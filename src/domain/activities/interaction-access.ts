@@ -1,0 +1,31 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Customer } from '../customers/customer.entity';
+import { inScope, type Access } from '../shared/access';
+import { DomainError } from '../shared/domain-error';
+import { isUuid } from '../shared/ids';
+import { Interaction } from './interaction.entity';
+
+/**
+ * Read: the author is in reach, or the customer's owner is (an owner sees every visit to their
+ * customer). Write: only the author's reach — nobody rewrites someone else's visit notes.
+ */
+export async function loadInteraction(em: EntityManager, access: Access, id: string, mode: 'read' | 'write'): Promise<Interaction> {
+  const interaction = isUuid(id) ? await em.findOne(Interaction, { id, tenantId: access.tenantId }) : null;
+  if (!interaction) throw new DomainError('not_found', 'No such visit or activity.', { entity: 'interaction' });
+  let allowed = inScope(access, interaction.userId);
+  if (!allowed && mode === 'read') {
+    const customer = await em.findOne(Customer, { id: interaction.customerId });
+    allowed = inScope(access, customer?.ownerId);
+  }
+  if (!allowed) throw new DomainError('forbidden', 'This activity belongs to someone outside your team.', { entity: 'interaction', reason: 'not_yours' });
+  return interaction;
+}
+
+export function requirePlanned(interaction: Interaction): void {
+  if (interaction.status !== 'planned') {
+    throw new DomainError('conflict', `This visit is already ${interaction.status === 'done' ? 'logged as done' : 'cancelled'}.`, {
+      reason: 'not_planned',
+      status: interaction.status,
+    });
+  }
+}

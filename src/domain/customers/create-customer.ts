@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit, snapshot } from '../audit/record-audit';
+import { User } from '../org/user.entity';
+import { inScope, resolveAccess, type Access } from '../shared/access';
+import type { Actor } from '../shared/actor';
+import { DomainError } from '../shared/domain-error';
+import { parseInput } from '../shared/validate';
+import { searchNameOf } from './customer-access';
+import { Customer } from './customer.entity';
+import { customerFieldsSchema } from './customer-input';
+import { findDuplicateCustomers, type DuplicateCandidate } from './find-duplicate-customers';
+
+const schema = customerFieldsSchema.extend({
+  /** Omitted: the acting user owns it. null: straight into the public pool. */
+  ownerId: z.string().uuid().nullable().optional(),
+  /** The person saw the duplicate warning and chose to create anyway. */
+  allowDuplicate: z.boolean().optional(),
+});
+export type CreateCustomerInput = z.input<typeof schema>;
+
+export async function createCustomer(
+  em: EntityManager,
+  actor: Actor,
+  input: CreateCustomerInput,
+): Promise<{ customer: Customer; duplicates: DuplicateCandidate[] }> {
+  const data = parseInput(schema, input);
+  return em.transactional(async (tx) => {
+    const access = await resolveAccess(tx, actor);
+    const ownerId = data.ownerId === undefined ? access.userId : data.ownerId;
+    await assertAssignableOwner(tx, access, ownerId);
+
+    const duplicates = await findDuplicateCustomers(tx, access.tenantId, data);
+    if (duplicates.length > 0 && !data.allowDuplicate) {
+      throw new DomainError('duplicate', `A customer like "${data.name}" already exists.`, { candidates: duplicates });
+    }
+    const customer = tx.create(Customer, {
+      tenantId: access.tenantId,
+      name: data.name,
+      searchName: searchNameOf(data.name),
+      phone: data.phone ?? null,
+      email: data.email ?? null,
+      website: data.website ?? null,
+      address: data.address ?? null,
+      region: data.region ?? null,
+      industry: data.industry ?? null,
+      companySize: data.companySize ?? null,
+      source: data.source ?? null,
+      tags: data.tags ?? [],
+      tier: data.tier ?? null,
+      keyAccount: data.keyAccount ?? false,
+      contacts: data.contacts ?? [],
+      ownerId,
+      createdBy: access.userId,
+    } as Customer);
+    await tx.flush();
+    recordAudit(tx, access, 'customer.create', { type: 'customer', id: customer.id }, null, snapshot(customer));
+    return { customer, duplicates };
+  });
+}
+
+/** Reps may own a customer themselves or leave it to the pool; managers assign within reach. */
+export async function assertAssignableOwner(em: EntityManager, access: Access, ownerId: string | null): Promise<void> {
+  if (ownerId === null) return;
+  const owner = await em.findOne(User, { id: ownerId, tenantId: access.tenantId, active: true });
+  if (!owner) throw new DomainError('invalid_input', 'The chosen owner is not an active user of this workspace.', { fields: [{ field: 'ownerId', problem: 'unknown user' }] });
+  if (!inScope(access, ownerId)) throw new DomainError('forbidden', 'You can only assign customers to people in your team.', { reason: 'owner_out_of_reach' });
+}

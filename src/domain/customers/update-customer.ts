@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit, snapshot } from '../audit/record-audit';
+import { resolveAccess } from '../shared/access';
+import type { Actor } from '../shared/actor';
+import { DomainError } from '../shared/domain-error';
+import { parseInput } from '../shared/validate';
+import { assertAssignableOwner } from './create-customer';
+import { loadCustomer, searchNameOf } from './customer-access';
+import type { Customer } from './customer.entity';
+import { customerFieldsSchema } from './customer-input';
+import { findDuplicateCustomers } from './find-duplicate-customers';
+
+const schema = customerFieldsSchema.partial().extend({
+  ownerId: z.string().uuid().nullable().optional(),
+  allowDuplicate: z.boolean().optional(),
+});
+export type UpdateCustomerInput = z.input<typeof schema>;
+
+export async function updateCustomer(em: EntityManager, actor: Actor, customerId: string, input: UpdateCustomerInput): Promise<Customer> {
+  const { allowDuplicate, ...patch } = parseInput(schema, input);
+  return em.transactional(async (tx) => {
+    const access = await resolveAccess(tx, actor);
+    const customer = await loadCustomer(tx, access, customerId, 'write');
+    const before = snapshot(customer);
+
+    if (patch.ownerId !== undefined && patch.ownerId !== customer.ownerId) {
+      if (access.role === 'rep') throw new DomainError('forbidden', 'Only a manager or admin can hand a customer to someone else.', { reason: 'role' });
+      await assertAssignableOwner(tx, access, patch.ownerId);
+    }
+    if (patch.name !== undefined && searchNameOf(patch.name) !== customer.searchName && !allowDuplicate) {
+      const duplicates = await findDuplicateCustomers(tx, access.tenantId, { name: patch.name }, customer.id);
+      if (duplicates.length > 0) throw new DomainError('duplicate', `A customer named "${patch.name}" already exists.`, { candidates: duplicates });
+    }
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    tx.assign(customer, defined as Partial<Customer>);
+    if (patch.name !== undefined) customer.searchName = searchNameOf(patch.name);
+
+    recordAudit(tx, access, 'customer.update', { type: 'customer', id: customer.id }, before, snapshot(customer));
+    return customer;
+  });
+}

@@ -1,0 +1,11 @@
+// Listed by reference, not discovered by glob: glob discovery can pick up stale compiled copies.
+import { AuditEntry } from './audit/audit-entry.entity';
+import { Interaction } from './activities/interaction.entity';
+import { Customer } from './customers/customer.entity';
+import { Opportunity } from './opportunities/opportunity.entity';
+import { StageChange } from './opportunities/stage-change.entity';
+import { OrgUnit } from './org/org-unit.entity';
+import { User } from './org/user.entity';
+import { Tenant } from './tenants/tenant.entity';
+
+export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, StageChange, AuditEntry];

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit, snapshot } from '../audit/record-audit';
+import { resolveAccess } from '../shared/access';
+import type { Actor } from '../shared/actor';
+import { DomainError } from '../shared/domain-error';
+import { parseInput } from '../shared/validate';
+import { loadOpportunity, requireOpen } from './opportunity-access';
+import { stages, type Opportunity, type Stage } from './opportunity.entity';
+import { defaultStageProbability } from './score-opportunity';
+import { StageChange } from './stage-change.entity';
+
+export type StageMove = { to: Stage; note?: string | null; lostReason?: string | null };
+
+/**
+ * Moves a deal to any stage, recording history. Moving to the stage it is already in is a no-op
+ * (a double click on a stale card); closing as lost needs a reason; closed deals stay closed.
+ */
+export async function moveOpportunityStage(em: EntityManager, actor: Actor, opportunityId: string, move: StageMove): Promise<Opportunity> {
+  const to = parseInput(z.enum(stages, { message: `must be one of ${stages.join(', ')}` }), move.to);
+  const lostReason = move.lostReason?.trim().slice(0, 1000) || null;
+  if (to === 'lost' && !lostReason) {
+    throw new DomainError('invalid_input', 'Say why the deal was lost.', { fields: [{ field: 'lostReason', problem: 'is required' }] });
+  }
+  return em.transactional(async (tx) => {
+    const access = await resolveAccess(tx, actor);
+    const opportunity = await loadOpportunity(tx, access, opportunityId, 'write');
+    if (opportunity.stage === to) return opportunity;
+    requireOpen(opportunity);
+    const before = snapshot(opportunity);
+    const now = new Date();
+    tx.assign(opportunity, {
+      stage: to,
+      stageChangedAt: now,
+      probability: defaultStageProbability[to],
+      closedAt: to === 'won' || to === 'lost' ? now : null,
+      lostReason: to === 'lost' ? lostReason : null,
+    });
+    tx.create(StageChange, {
+      tenantId: access.tenantId,
+      opportunityId: opportunity.id,
+      fromStage: before!.stage as Stage,
+      toStage: to,
+      changedBy: access.userId,
+      note: move.note?.trim().slice(0, 1000) || lostReason,
+    } as StageChange);
+    recordAudit(tx, access, `opportunity.stage.${to}`, { type: 'opportunity', id: opportunity.id }, before, snapshot(opportunity));
+    return opportunity;
+  });
+}
+
+export const winOpportunity = (em: EntityManager, actor: Actor, opportunityId: string, note?: string) =>
+  moveOpportunityStage(em, actor, opportunityId, { to: 'won', note });
+
+export const loseOpportunity = (em: EntityManager, actor: Actor, opportunityId: string, lostReason: string) =>
+  moveOpportunityStage(em, actor, opportunityId, { to: 'lost', lostReason });

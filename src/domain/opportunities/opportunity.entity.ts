@@ -1,0 +1,39 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { newId } from '../shared/ids';
+
+export const stages = ['initial_contact', 'solution', 'quote', 'negotiation', 'won', 'lost'] as const;
+export type Stage = (typeof stages)[number];
+export const openStages: readonly Stage[] = ['initial_contact', 'solution', 'quote', 'negotiation'];
+
+export type ScoreInputs = Partial<Record<'urgency' | 'budget' | 'competition' | 'decisionMaker' | 'fit', number>>;
+
+export const Opportunity = defineEntity({
+  name: 'Opportunity',
+  tableName: 'opportunities',
+  indexes: [
+    { properties: ['tenantId', 'ownerId', 'stage'] },
+    { properties: ['tenantId', 'customerId'] },
+  ],
+  properties: (p) => ({
+    id: p.uuid().primary().onCreate(() => newId()),
+    tenantId: p.uuid(),
+    customerId: p.uuid(),
+    ownerId: p.uuid(),
+    title: p.string().length(200),
+    /** Exact decimal kept as a string end to end; arithmetic goes through decimal.js. */
+    amount: p.decimal().precision(14).scale(2),
+    currency: p.string().length(3),
+    expectedCloseDate: p.date().nullable(),
+    stage: p.enum([...stages]).default('initial_contact'),
+    stageChangedAt: p.datetime().onCreate(() => new Date()),
+    probability: p.integer(),
+    scoreInputs: p.json<ScoreInputs>().default('{}'),
+    score: p.integer().nullable(),
+    nextStep: p.text().nullable(),
+    lostReason: p.text().nullable(),
+    closedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+});
+export type Opportunity = InferEntity<typeof Opportunity>;

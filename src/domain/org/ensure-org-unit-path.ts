@@ -1,0 +1,41 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit, snapshot } from '../audit/record-audit';
+import { requireRole, resolveAccess, type Access } from '../shared/access';
+import type { Actor } from '../shared/actor';
+import { DomainError } from '../shared/domain-error';
+import { OrgUnit } from './org-unit.entity';
+
+/** "Sales / East/Shanghai " → ["Sales", "East", "Shanghai"]. */
+export function splitUnitPath(path: string): string[] {
+  const parts = path.split('/').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) throw new DomainError('invalid_input', 'An org unit path needs at least one name, e.g. Sales/East.', { fields: [{ field: 'path', problem: 'empty' }] });
+  const tooLong = parts.find((p) => p.length > 100);
+  if (tooLong) throw new DomainError('invalid_input', `Unit name "${tooLong.slice(0, 20)}…" is longer than 100 characters.`, { fields: [{ field: 'path', problem: 'too long' }] });
+  return parts;
+}
+
+/** Returns the unit at `path`, creating it and any missing parents (admins only). */
+export async function ensureOrgUnitPath(em: EntityManager, actor: Actor, path: string): Promise<OrgUnit> {
+  const parts = splitUnitPath(path);
+  return em.transactional(async (tx) => {
+    const access = await resolveAccess(tx, actor);
+    requireRole(access, ['admin'], 'change the org tree');
+    return ensurePath(tx, access, parts);
+  });
+}
+
+export async function ensurePath(em: EntityManager, access: Access, parts: string[]): Promise<OrgUnit> {
+  let parent = null as OrgUnit | null;
+  for (let i = 0; i < parts.length; i++) {
+    const namePath = parts.slice(0, i + 1).join('/');
+    let unit: OrgUnit | null = await em.findOne(OrgUnit, { tenantId: access.tenantId, namePath });
+    if (!unit) {
+      unit = em.create(OrgUnit, { tenantId: access.tenantId, parentId: parent?.id ?? null, name: parts[i]!, namePath, idPath: '' } as OrgUnit);
+      unit.idPath = `${parent?.idPath ?? '/'}${unit.id}/`;
+      await em.flush();
+      recordAudit(em, access, 'org_unit.create', { type: 'org_unit', id: unit.id }, null, snapshot(unit));
+    }
+    parent = unit;
+  }
+  return parent!;
+}
