@@ -15,18 +15,26 @@ const schema = z
       .url('must be a URL such as redis://127.0.0.1:6379')
       .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://')
       .default('redis://127.0.0.1:6379'),
-    PORT: z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a port number (0-65535)').default(3000),
+    PORT: z
+      .string()
+      .regex(/^\d+$/, 'must be a port number (0-65535)')
+      .transform(Number)
+      .refine((n) => n <= 65535, 'must be a port number (0-65535)')
+      .default('3000'),
     SFA_ROLE: z.enum(['web', 'worker', 'all'], { message: 'must be one of web, worker, all' }).default('all'),
     LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+    SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short for a Slack signing secret').optional(),
+    SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, 'must be a bot token starting with xoxb-').optional(),
+    SLACK_CLIENT_ID: z.string().optional(),
+    SLACK_CLIENT_SECRET: z.string().optional(),
+    SLACK_STATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    SLACK_API_URL: z.string().url('must be a URL such as https://slack.com/api/').optional(),
+    SLACK_ADMIN_USER_IDS: z.string().optional(),
+    PUBLIC_URL: z.string().url('must be the public base URL, e.g. https://sfa.example.com').optional(),
     ENCRYPTION_KEY: z
       .string()
       .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
       .optional(),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.ENCRYPTION_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required when NODE_ENV=production' });
-    }
   });
 
 export type Config = {
@@ -37,6 +45,14 @@ export type Config = {
   role: 'web' | 'worker' | 'all';
   logLevel: (typeof logLevels)[number];
   encryptionKey?: string;
+  publicUrl?: string;
+  slack: {
+    signingSecret?: string;
+    botToken?: string;
+    oauth?: { clientId: string; clientSecret: string; stateSecret: string };
+    apiUrl?: string;
+    adminUserIds: string[];
+  };
 };
 
 export class ConfigError extends Error {
@@ -46,14 +62,33 @@ export class ConfigError extends Error {
   }
 }
 
+type RawEnv = Record<string, string | undefined>;
+
+/** Rules across variables, checked even when a single variable is also wrong. */
+function crossChecks(env: RawEnv): string[] {
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production' && !env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY is required when NODE_ENV=production');
+  const oauth = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+  const given = oauth.filter((k) => env[k]);
+  if (given.length > 0 && given.length < oauth.length) {
+    for (const k of oauth.filter((k) => !env[k])) problems.push(`${k} is required for Slack OAuth (because ${given.join(', ')} is set)`);
+  }
+  if ((env.SLACK_BOT_TOKEN || given.length > 0) && !env.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is required when the Slack bot is configured');
+  if (given.length === oauth.length && !env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY is required for Slack OAuth (installation tokens are encrypted at rest)');
+  return problems;
+}
+
 /** Parses the environment once; every bad or missing variable is reported, not just the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty string in the environment means "not set": fall back to the default.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
-  }
+  const problems = [
+    // One message per variable: the first thing wrong with it is the one worth fixing.
+    ...new Map((parsed.success ? [] : parsed.error.issues).reverse().map((i) => [i.path.join('.'), `${i.path.join('.') || 'environment'} ${i.message}`])).values(),
+    ...crossChecks(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     nodeEnv: e.NODE_ENV,
@@ -63,5 +98,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: e.SFA_ROLE,
     logLevel: e.LOG_LEVEL,
     encryptionKey: e.ENCRYPTION_KEY,
+    publicUrl: e.PUBLIC_URL,
+    slack: {
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      oauth:
+        e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+          ? { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET }
+          : undefined,
+      apiUrl: e.SLACK_API_URL,
+      adminUserIds: (e.SLACK_ADMIN_USER_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
   };
 }

@@ -1,0 +1,53 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from '../logger';
+
+export type HttpAppDeps = {
+  logger: Logger;
+  readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  isShuttingDown: () => boolean;
+};
+
+export type InFlight = { count: () => number; idle: () => Promise<void> };
+
+/**
+ * The one HTTP server both bots mount on. No global body parser: Slack's signature check needs
+ * the raw body, so each route parses its own.
+ */
+export function createHttpApp(deps: HttpAppDeps): { app: Express; inFlight: InFlight } {
+  const app = express();
+  app.disable('x-powered-by');
+  let active = 0;
+  let waiters: Array<() => void> = [];
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    active++;
+    res.on('close', () => {
+      active--;
+      if (active === 0) { waiters.forEach((w) => w()); waiters = []; }
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (req.path !== '/healthz') deps.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'http request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  app.get('/readyz', async (_req, res) => {
+    if (deps.isShuttingDown()) { res.status(503).json({ ok: false, checks: { shutdown: 'in progress' } }); return; }
+    const report = await deps.readiness();
+    res.status(report.ok ? 200 : 503).json(report);
+  });
+
+  const inFlight: InFlight = {
+    count: () => active,
+    idle: () => (active === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
+  };
+  return { app, inFlight };
+}
+
+/** Last in the chain: a request that fails unexpectedly gets a plain 500, never a stack trace. */
+export function errorHandler(logger: Logger) {
+  return (err: Error, req: Request, res: Response, _next: NextFunction) => {
+    logger.error({ err, path: req.path }, 'unhandled request error');
+    if (!res.headersSent) res.status(500).json({ ok: false, error: 'internal_error' });
+  };
+}

@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import type { Config } from './config';
+import { migrate, openOrm, type MikroORM } from './db/orm';
+import { createHttpApp, errorHandler } from './http/create-http-app';
+import { checkReadiness } from './http/readiness';
+import type { Logger } from './logger';
+
+export type Service = {
+  orm: MikroORM;
+  redis: Redis;
+  server?: Server;
+  /** The port actually bound (PORT=0 picks a free one, which tests use). */
+  port?: number;
+  stop: () => Promise<void>;
+};
+
+/** A component started by the service that must finish its work before the stores close. */
+type Stoppable = { name: string; stop: () => Promise<void> };
+
+/**
+ * Starts the role the config asks for. `web` serves HTTP (health, bots); `worker` runs jobs;
+ * `all` does both in one process. Migrations run first, so a fresh database just works.
+ */
+export async function startService(config: Config, logger: Logger): Promise<Service> {
+  const orm = await openOrm(config.databaseUrl);
+  const applied = await migrate(orm);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  // Producers and readiness fail fast; workers get their own blocking connections later.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
+
+  let shuttingDown = false;
+  const stoppables: Stoppable[] = [];
+  let server: Server | undefined;
+  let inFlightIdle: (() => Promise<void>) | undefined;
+
+  if (config.role === 'web' || config.role === 'all') {
+    const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, redis), isShuttingDown: () => shuttingDown });
+    inFlightIdle = inFlight.idle;
+    logBotStatus(config, logger);
+    app.use(errorHandler(logger));
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, () => resolve(s));
+      s.once('error', reject);
+    });
+    logger.info({ port: addressPort(server), role: config.role }, 'http server listening');
+  }
+  if (config.role === 'worker' || config.role === 'all') {
+    logger.info({ role: config.role }, 'worker started');
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      shuttingDown = true;
+      logger.info('shutting down: finishing in-flight work');
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await Promise.race([inFlightIdle?.(), delay(10_000)]);
+        server.closeAllConnections();
+        await closed;
+      }
+      for (const s of stoppables.reverse()) {
+        await s.stop().catch((err: Error) => logger.error({ err, component: s.name }, 'component failed to stop cleanly'));
+      }
+      redis.disconnect();
+      await orm.close(true);
+      logger.info('shutdown complete');
+    })());
+
+  return { orm, redis, server, port: server ? addressPort(server) : undefined, stop };
+}
+
+function logBotStatus(config: Config, logger: Logger): void {
+  const slack = config.slack.signingSecret && (config.slack.botToken || config.slack.oauth);
+  if (!slack) logger.info('Slack bot disabled: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth variables) to enable it');
+  logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');
+}
+
+const addressPort = (server: Server): number => {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+};
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
