@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer } from '../customers/customer.entity';
-import { inScope, type Access } from '../shared/access';
+import { loadOpportunity } from '../opportunities/opportunity-access';
+import { inScope, lockForChange, type Access } from '../shared/access';
 import { DomainError } from '../shared/domain-error';
 import { isUuid } from '../shared/ids';
 import { Interaction } from './interaction.entity';
@@ -10,7 +11,7 @@ import { Interaction } from './interaction.entity';
  * customer). Write: only the author's reach — nobody rewrites someone else's visit notes.
  */
 export async function loadInteraction(em: EntityManager, access: Access, id: string, mode: 'read' | 'write'): Promise<Interaction> {
-  const interaction = isUuid(id) ? await em.findOne(Interaction, { id, tenantId: access.tenantId }) : null;
+  const interaction = isUuid(id) ? await em.findOne(Interaction, { id, tenantId: access.tenantId }, lockForChange(em)) : null;
   if (!interaction) throw new DomainError('not_found', 'No such visit or activity.', { entity: 'interaction' });
   let allowed = inScope(access, interaction.userId);
   if (!allowed && mode === 'read') {
@@ -27,5 +28,17 @@ export function requirePlanned(interaction: Interaction): void {
       reason: 'not_planned',
       status: interaction.status,
     });
+  }
+}
+
+/**
+ * A visit may point at a deal the actor can see on the same customer — not at an id from another
+ * customer or tenant (the foreign key alone accepts any opportunity of any tenant).
+ */
+export async function assertLinkableOpportunity(em: EntityManager, access: Access, opportunityId: string | null | undefined, customerId: string): Promise<void> {
+  if (!opportunityId) return;
+  const opportunity = await loadOpportunity(em, access, opportunityId, 'read');
+  if (opportunity.customerId !== customerId) {
+    throw new DomainError('invalid_input', 'That opportunity belongs to another customer.', { fields: [{ field: 'opportunityId', problem: 'belongs to another customer' }] });
   }
 }

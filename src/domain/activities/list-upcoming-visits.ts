@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer } from '../customers/customer.entity';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
+import { pageWindow } from '../shared/validate';
 import { Interaction } from './interaction.entity';
 
 export type UpcomingVisit = { visit: Interaction; customerName: string };
@@ -13,7 +14,7 @@ export async function listUpcomingVisits(em: EntityManager, actor: Actor, option
   const visits = await em.find(
     Interaction,
     { tenantId: access.tenantId, userId: access.userId, status: 'planned', scheduledAt: { $gte: options.from ?? new Date(Date.now() - 12 * 3600_000) } },
-    { orderBy: { scheduledAt: 'asc' }, limit: Math.min(options.limit ?? 20, 100) },
+    { orderBy: { scheduledAt: 'asc' }, limit: pageWindow(options, 20, 100).limit },
   );
   const customers = await em.find(Customer, { id: { $in: visits.map((v) => v.customerId) } });
   const names = new Map(customers.map((c) => [c.id, c.name]));

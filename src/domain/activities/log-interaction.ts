@@ -7,7 +7,8 @@ import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 import { parseInput } from '../shared/validate';
 import { Interaction, interactionTypes, outcomes } from './interaction.entity';
-import { isoDate, moneyText, notesText } from './interaction-input';
+import { assertLinkableOpportunity } from './interaction-access';
+import { assertNotInFuture, isoDate, moneyText, notesText } from './interaction-input';
 
 const schema = z.object({
   customerId: z.string().uuid('is not a customer id'),
@@ -25,20 +26,16 @@ const schema = z.object({
 });
 export type LogInteractionInput = z.input<typeof schema>;
 
-// A clock a few minutes ahead on a phone should not turn "now" into "the future".
-const futureToleranceMs = 5 * 60_000;
-
 /** Records a visit, call, email or meeting that has happened (now, unless told when). */
 export async function logInteraction(em: EntityManager, actor: Actor, input: LogInteractionInput): Promise<Interaction> {
   const data = parseInput(schema, input);
   const occurredAt = data.occurredAt ?? new Date();
-  if (occurredAt.getTime() > Date.now() + futureToleranceMs) {
-    throw new DomainError('invalid_input', 'A logged activity cannot be in the future: plan it instead.', { fields: [{ field: 'occurredAt', problem: 'in the future' }] });
-  }
+  assertNotInFuture(occurredAt);
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     if (!access.userId) throw new DomainError('forbidden', 'Only a person can log an activity.', { reason: 'system' });
     const customer = await loadCustomer(tx, access, data.customerId, 'read');
+    await assertLinkableOpportunity(tx, access, data.opportunityId, customer.id);
     const interaction = tx.create(Interaction, {
       tenantId: access.tenantId,
       customerId: customer.id,

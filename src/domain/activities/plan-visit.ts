@@ -7,6 +7,7 @@ import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 import { parseInput } from '../shared/validate';
 import { Interaction, interactionTypes } from './interaction.entity';
+import { assertLinkableOpportunity } from './interaction-access';
 import { notesText } from './interaction-input';
 
 const schema = z.object({
@@ -38,6 +39,7 @@ export async function planVisit(em: EntityManager, actor: Actor, input: PlanVisi
     const access = await resolveAccess(tx, actor);
     if (!access.userId) throw new DomainError('forbidden', 'Only a person can plan a visit.', { reason: 'system' });
     const customer = await loadCustomer(tx, access, data.customerId, 'read');
+    await assertLinkableOpportunity(tx, access, data.opportunityId, customer.id);
     const visit = tx.create(Interaction, {
       tenantId: access.tenantId,
       customerId: customer.id,

@@ -8,7 +8,7 @@ import { DomainError } from '../shared/domain-error';
 import { parseInput } from '../shared/validate';
 import { loadInteraction } from './interaction-access';
 import { outcomes, type Interaction } from './interaction.entity';
-import { isoDate, moneyText, notesText } from './interaction-input';
+import { assertNotInFuture, isoDate, moneyText, notesText } from './interaction-input';
 
 const schema = z.object({
   outcome: z.enum(outcomes, { message: 'must be met, partly or not_met' }),
@@ -24,6 +24,7 @@ export type RecordOutcomeInput = z.input<typeof schema>;
 /** Completes a planned visit with its result, or amends the result of a done one. */
 export async function recordOutcome(em: EntityManager, actor: Actor, interactionId: string, input: RecordOutcomeInput): Promise<Interaction> {
   const data = parseInput(schema, input);
+  if (data.occurredAt) assertNotInFuture(data.occurredAt);
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     const visit = await loadInteraction(tx, access, interactionId, 'write');

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inScope, type Access } from '../shared/access';
+import { inScope, lockForChange, type Access } from '../shared/access';
 import { DomainError } from '../shared/domain-error';
 import { isUuid } from '../shared/ids';
 import { Customer } from './customer.entity';
@@ -16,7 +16,7 @@ export function canWriteCustomer(access: Access, customer: Customer): boolean {
 }
 
 export async function loadCustomer(em: EntityManager, access: Access, id: string, mode: 'read' | 'write'): Promise<Customer> {
-  const customer = isUuid(id) ? await em.findOne(Customer, { id, tenantId: access.tenantId }) : null;
+  const customer = isUuid(id) ? await em.findOne(Customer, { id, tenantId: access.tenantId }, lockForChange(em)) : null;
   if (!customer) throw new DomainError('not_found', 'No such customer.', { entity: 'customer' });
   const allowed = mode === 'read' ? canReadCustomer(access, customer) : canWriteCustomer(access, customer);
   if (!allowed) {

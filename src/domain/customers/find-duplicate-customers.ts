@@ -34,7 +34,7 @@ export async function findDuplicateCustomers(
   const email = probe.email?.toLowerCase() ?? null;
   const domain = domainOf(probe.email, probe.website);
   const rows: { id: string; name: string; owner_id: string | null; matched_on: DuplicateCandidate['matchedOn'] }[] =
-    await em.getConnection().execute(
+    await em.execute(
       `select id, name, owner_id,
               case when search_name = ? then 'name'
                    when ?::text is not null and regexp_replace(coalesce(phone, ''), '\\D', '', 'g') = ?::text then 'phone'

@@ -55,7 +55,7 @@ function authoredBy(access: Access) {
 }
 
 async function activityTrend(em: EntityManager, customerId: string, windows: number): Promise<number[]> {
-  const rows: { bucket: number; n: string }[] = await em.getConnection().execute(
+  const rows: { bucket: number; n: string }[] = await em.execute(
     `select floor(extract(epoch from (now() - occurred_at)) / (30 * 86400))::int as bucket, count(*) as n
        from interactions where customer_id = ? and status = 'done' and occurred_at > now() - (? * interval '30 days')
       group by 1`,

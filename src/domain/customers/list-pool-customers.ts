@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
+import { pageWindow } from '../shared/validate';
 import { Customer } from './customer.entity';
 
 export type Page<T> = { items: T[]; total: number; offset: number; limit: number };
@@ -8,12 +9,12 @@ export type Page<T> = { items: T[]; total: number; offset: number; limit: number
 /** The public pool, key accounts and better tiers first. */
 export async function listPoolCustomers(em: EntityManager, actor: Actor, page: { offset?: number; limit?: number } = {}): Promise<Page<Customer>> {
   const access = await resolveAccess(em, actor);
-  const offset = Math.max(0, page.offset ?? 0);
-  const limit = Math.min(Math.max(1, page.limit ?? 10), 50);
+  const { offset, limit } = pageWindow(page, 10, 50);
   const [items, total] = await em.findAndCount(
     Customer,
     { tenantId: access.tenantId, ownerId: null },
-    { orderBy: { keyAccount: 'desc', tier: 'asc nulls last', name: 'asc' }, offset, limit },
+    // The id breaks ties (same-named customers) so that pages neither repeat nor skip rows.
+    { orderBy: { keyAccount: 'desc', tier: 'asc nulls last', name: 'asc', id: 'asc' }, offset, limit },
   );
   return { items, total, offset, limit };
 }

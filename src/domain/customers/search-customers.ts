@@ -1,6 +1,7 @@
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { resolveAccess, scopeCondition } from '../shared/access';
 import type { Actor } from '../shared/actor';
+import { pageWindow } from '../shared/validate';
 import { searchNameOf } from './customer-access';
 import { Customer } from './customer.entity';
 
@@ -28,8 +29,9 @@ export async function searchCustomers(em: EntityManager, actor: Actor, query: st
         [raw((alias) => `case when ${alias}.search_name = ? then 0 when ${alias}.search_name like ? then 1 else 2 end`, [q, prefix])]: 'asc',
         [raw((alias) => `length(${alias}.name)`)]: 'asc',
         name: 'asc',
+        id: 'asc',
       },
-      limit,
+      limit: pageWindow({ limit }, 10, 50).limit,
     },
   );
 }

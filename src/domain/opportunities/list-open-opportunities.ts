@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer } from '../customers/customer.entity';
 import { resolveAccess, scopeCondition } from '../shared/access';
 import type { Actor } from '../shared/actor';
+import { pageWindow } from '../shared/validate';
 import { openStages, Opportunity } from './opportunity.entity';
 
 export type OpportunityListItem = { opportunity: Opportunity; customerName: string };
@@ -13,11 +14,13 @@ export async function listOpenOpportunities(
   options: { whose?: 'mine' | 'team'; offset?: number; limit?: number } = {},
 ): Promise<{ items: OpportunityListItem[]; total: number }> {
   const access = await resolveAccess(em, actor);
+  const { offset, limit } = pageWindow(options, 10, 50);
   const owner = options.whose === 'team' || !access.userId ? scopeCondition(access) : access.userId;
   const [opportunities, total] = await em.findAndCount(
     Opportunity,
     { tenantId: access.tenantId, stage: { $in: [...openStages] }, ...(owner ? { ownerId: owner } : {}) },
-    { orderBy: { expectedCloseDate: 'asc nulls last', amount: 'desc' }, offset: options.offset ?? 0, limit: Math.min(options.limit ?? 10, 50) },
+    // The id breaks ties so that pages neither repeat nor skip deals.
+    { orderBy: { expectedCloseDate: 'asc nulls last', amount: 'desc', id: 'asc' }, offset, limit },
   );
   const customers = await em.find(Customer, { id: { $in: opportunities.map((o) => o.customerId) } });
   const names = new Map(customers.map((c) => [c.id, c.name]));

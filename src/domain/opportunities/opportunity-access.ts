@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer } from '../customers/customer.entity';
-import { inScope, type Access } from '../shared/access';
+import { inScope, lockForChange, type Access } from '../shared/access';
 import { DomainError } from '../shared/domain-error';
 import { isUuid } from '../shared/ids';
 import { Opportunity } from './opportunity.entity';
 
 /** Read: the owner is in reach, or the customer's owner is. Write: the owner is in reach. */
 export async function loadOpportunity(em: EntityManager, access: Access, id: string, mode: 'read' | 'write'): Promise<Opportunity> {
-  const opportunity = isUuid(id) ? await em.findOne(Opportunity, { id, tenantId: access.tenantId }) : null;
+  const opportunity = isUuid(id) ? await em.findOne(Opportunity, { id, tenantId: access.tenantId }, lockForChange(em)) : null;
   if (!opportunity) throw new DomainError('not_found', 'No such opportunity.', { entity: 'opportunity' });
   let allowed = inScope(access, opportunity.ownerId);
   if (!allowed && mode === 'read') {

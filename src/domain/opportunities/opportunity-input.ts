@@ -1,11 +1,11 @@
-import Decimal from 'decimal.js';
 import { z } from 'zod';
+import { parseDecimalText } from '../activities/interaction-input';
 import { scoreFactors } from './score-opportunity';
 
 /** Deal amounts: exact decimals, never floats. "12,500.50" and "1.2e4" are understood. */
 export const amountText = z.union([z.string(), z.number()]).transform((v, ctx) => {
   try {
-    const d = new Decimal(typeof v === 'number' ? v.toString() : v.trim().replace(/,/g, ''));
+    const d = parseDecimalText(v);
     if (!d.isFinite() || d.isNegative() || d.decimalPlaces() > 2 || d.greaterThanOrEqualTo('1e12')) throw new Error();
     return d.toFixed(2);
   } catch {

@@ -23,9 +23,11 @@ export type ScoreExplanation = { factor: ScoreFactor; rating: number; weight: nu
  * weighted share of the maximum, 0–100; unrated factors count as missing, not as zero.
  */
 export function scoreOpportunity(inputs: ScoreInputs, weights: ScoreWeights = defaultScoreWeights): { score: number | null; explanation: ScoreExplanation[] } {
-  const rated = scoreFactors.filter((f) => typeof inputs[f] === 'number');
-  if (rated.length === 0) return { score: null, explanation: [] };
+  // NaN or Infinity is no rating at all (it would turn the whole score into NaN).
+  const rated = scoreFactors.filter((f) => Number.isFinite(inputs[f]));
   const totalWeight = rated.reduce((sum, f) => sum + weights[f], 0);
+  // With custom weights every rated factor may weigh nothing: there is nothing to score then.
+  if (rated.length === 0 || !(totalWeight > 0)) return { score: null, explanation: [] };
   const explanation = rated.map((factor) => {
     const rating = Math.min(5, Math.max(0, Math.round(inputs[factor]!)));
     const weight = weights[factor] / totalWeight;

@@ -3,6 +3,7 @@ import { recordAudit, snapshot } from '../audit/record-audit';
 import { requireRole, resolveAccess, type Access } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
+import { newId } from '../shared/ids';
 import { OrgUnit } from './org-unit.entity';
 
 /** "Sales / East/Shanghai " → ["Sales", "East", "Shanghai"]. */
@@ -30,10 +31,20 @@ export async function ensurePath(em: EntityManager, access: Access, parts: strin
     const namePath = parts.slice(0, i + 1).join('/');
     let unit: OrgUnit | null = await em.findOne(OrgUnit, { tenantId: access.tenantId, namePath });
     if (!unit) {
-      unit = em.create(OrgUnit, { tenantId: access.tenantId, parentId: parent?.id ?? null, name: parts[i]!, namePath, idPath: '' } as OrgUnit);
-      unit.idPath = `${parent?.idPath ?? '/'}${unit.id}/`;
-      await em.flush();
-      recordAudit(em, access, 'org_unit.create', { type: 'org_unit', id: unit.id }, null, snapshot(unit));
+      // The id is chosen here, not left to the entity's onCreate hook: that hook only runs at
+      // flush, and the materialised path needs the id now ("/undefined/" put every unit of a
+      // depth in every manager's subtree).
+      const id = newId();
+      // Insert-if-absent: two imports creating the same unit at once end with the one row (a
+      // plain insert would fail the loser's whole transaction on the unique name path).
+      const inserted = await em
+        .createQueryBuilder(OrgUnit)
+        .insert({ id, tenantId: access.tenantId, parentId: parent?.id ?? null, name: parts[i]!, namePath, idPath: `${parent?.idPath ?? '/'}${id}/`, createdAt: new Date() })
+        .onConflict(['tenantId', 'namePath'])
+        .ignore()
+        .execute('run');
+      unit = await em.findOneOrFail(OrgUnit, { tenantId: access.tenantId, namePath });
+      if (inserted.affectedRows > 0) recordAudit(em, access, 'org_unit.create', { type: 'org_unit', id: unit.id }, null, snapshot(unit));
     }
     parent = unit;
   }

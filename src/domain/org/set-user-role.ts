@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { requireRole, resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
@@ -15,7 +15,14 @@ export async function setUserRole(em: EntityManager, actor: Actor, userId: strin
     requireRole(access, ['admin'], 'change roles');
     const user = await loadMember(tx, access.tenantId, userId);
     if (user.role === newRole) return user;
-    if (user.role === 'admin' && (await tx.count(User, { tenantId: access.tenantId, role: 'admin', active: true })) <= 1) {
+    // Lock the admin rows before counting: two admins demoting each other at once would each
+    // count two admins and leave the tenant with none. A waiting call re-reads the rows after
+    // the other commits, so it sees the change.
+    const admins = await tx.find(User, { tenantId: access.tenantId, role: 'admin', active: true }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
+    if (access.userId && !admins.some((a) => a.id === access.userId)) {
+      throw new DomainError('forbidden', 'Only admin users can change roles.', { reason: 'role', allowed: ['admin'] });
+    }
+    if (user.role === 'admin' && admins.filter((a) => a.id !== user.id).length === 0) {
       throw new DomainError('conflict', 'This is the last admin: make someone else admin first.', { reason: 'last_admin' });
     }
     const before = snapshot(user);

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { OrgUnit } from '../org/org-unit.entity';
 import { User, type Role } from '../org/user.entity';
 import type { Actor } from './actor';
@@ -29,9 +29,13 @@ export async function resolveAccess(em: EntityManager, actor: Actor): Promise<Ac
   return { ...base, scope: new Set([user.id, ...(await subtreeUserIds(em, user))]) };
 }
 
-/** Users in every unit below (and including) the manager's own unit and the units they manage. */
+/**
+ * Users in every unit below (and including) the manager's own unit and the units they manage.
+ * `em.execute` runs on the caller's transaction: a second pooled connection per transaction
+ * deadlocks the pool once as many transactions as connections wait for one.
+ */
 async function subtreeUserIds(em: EntityManager, manager: User): Promise<string[]> {
-  const rows: { id: string }[] = await em.getConnection().execute(
+  const rows: { id: string }[] = await em.execute(
     `select distinct u.id from users u
        join org_units sub on sub.id = u.org_unit_id and sub.tenant_id = u.tenant_id
        join org_units root on root.tenant_id = sub.tenant_id and sub.id_path like root.id_path || '%'
@@ -55,15 +59,43 @@ export function requireRole(access: Access, allowed: Role[], what: string): void
   }
 }
 
-/** Unit ids in the actor's reach (managers: their subtrees; admins: all). */
+/** Units in the actor's reach (reps: their own unit; managers: their subtrees; admins: all), in tree order. */
 export async function unitsInReach(em: EntityManager, access: Access): Promise<OrgUnit[]> {
-  if (access.scope === 'tenant') return em.find(OrgUnit, { tenantId: access.tenantId }, { orderBy: { namePath: 'asc' } });
-  const me = await em.findOneOrFail(User, { id: access.userId! });
-  const roots = await em.find(OrgUnit, { tenantId: access.tenantId, $or: [{ id: me.orgUnitId ?? undefined }, { managerId: me.id }] });
-  if (access.role === 'rep') return roots.filter((u) => u.id === me.orgUnitId);
-  return em.find(
-    OrgUnit,
-    { tenantId: access.tenantId, $or: roots.map((r) => ({ idPath: { $like: `${r.idPath}%` } })) },
-    { orderBy: { namePath: 'asc' } },
-  );
+  if (access.scope === 'tenant') return sortTree(await em.find(OrgUnit, { tenantId: access.tenantId }));
+  const me = await em.findOneOrFail(User, { id: access.userId!, tenantId: access.tenantId });
+  // Only real conditions: `{ id: undefined }` is dropped by the ORM and would match every unit.
+  const rootConditions = [
+    ...(me.orgUnitId ? [{ id: me.orgUnitId }] : []),
+    ...(access.role === 'manager' ? [{ managerId: me.id }] : []),
+  ];
+  if (rootConditions.length === 0) return [];
+  const roots = await em.find(OrgUnit, { tenantId: access.tenantId, $or: rootConditions });
+  if (access.role === 'rep' || roots.length === 0) return roots;
+  return sortTree(await em.find(OrgUnit, { tenantId: access.tenantId, $or: roots.map((r) => ({ idPath: { $like: `${r.idPath}%` } })) }));
+}
+
+/**
+ * Parents before children, siblings by name. Sorting the joined path text instead puts
+ * "East 2" (space sorts before "/") between "East" and "East/Shanghai".
+ */
+function sortTree(units: OrgUnit[]): OrgUnit[] {
+  const keyOf = (u: OrgUnit) => u.namePath.split('/');
+  return [...units].sort((a, b) => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+      if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+    }
+    return ka.length - kb.length;
+  });
+}
+
+/**
+ * Find options for loading a record a use case is about to change. Inside the use case's
+ * transaction the row stays locked until commit, so a double click waits for the first click and
+ * then sees its result (usually a no-op) instead of repeating the change. Outside a transaction
+ * (a card being rendered) nothing is locked.
+ */
+export function lockForChange(em: EntityManager): { lockMode?: LockMode.PESSIMISTIC_WRITE; refresh?: boolean } {
+  return em.isInTransaction() ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : {};
 }
