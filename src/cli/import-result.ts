@@ -1,0 +1,31 @@
+import { formatRowErrors, type RowError } from './csv';
+
+/** What an import did (or, when `imported` is false, would have done and why it did not). */
+export type ImportResult = {
+  tenant: string;
+  /** Data rows in the file (empty lines not counted). */
+  rows: number;
+  created: number;
+  updated: number;
+  /** Rows that match the stored record exactly: nothing written, nothing audited. */
+  unchanged: number;
+  /** Bad rows left out under --skip-invalid. */
+  skipped: number;
+  errors: RowError[];
+  imported: boolean;
+};
+
+export const badLineCount = (errors: RowError[]): number => new Set(errors.map((e) => e.line)).size;
+
+export function emptyResult(tenant: string, rows: number, errors: RowError[]): ImportResult {
+  return { tenant, rows, created: 0, updated: 0, unchanged: 0, skipped: 0, errors, imported: false };
+}
+
+/** The lines a person reads after an import: bad rows first, then one summary line. */
+export function describeImport(what: string, result: ImportResult): { errors: string[]; summary: string } {
+  const bad = badLineCount(result.errors);
+  const summary = result.imported
+    ? `${what}: ${result.created} created, ${result.updated} updated, ${result.skipped} skipped, ${result.unchanged} unchanged (tenant ${result.tenant})`
+    : `${what}: nothing imported: ${bad} of ${result.rows} rows ${bad === 1 ? 'has' : 'have'} errors (fix them, or use --skip-invalid to import the other ${result.rows - bad})`;
+  return { errors: formatRowErrors(result.errors), summary };
+}
