@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { migrate, openOrm, type MikroORM } from './db/orm';
 import { createHttpApp, errorHandler } from './http/create-http-app';
 import { checkReadiness } from './http/readiness';
+import { startSlackBot } from './bots/slack/slack-bot';
 import type { Logger } from './logger';
 
 export type Service = {
@@ -39,7 +40,10 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   if (config.role === 'web' || config.role === 'all') {
     const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, redis), isShuttingDown: () => shuttingDown });
     inFlightIdle = inFlight.idle;
-    logBotStatus(config, logger);
+    const slack = await startSlackBot({ config, orm, logger, http: app });
+    if (slack) stoppables.push({ name: 'slack', stop: slack.stop });
+    else logger.info('Slack bot disabled: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth variables) to enable it');
+    logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');
     app.use(errorHandler(logger));
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, () => resolve(s));
@@ -72,12 +76,6 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     })());
 
   return { orm, redis, server, port: server ? addressPort(server) : undefined, stop };
-}
-
-function logBotStatus(config: Config, logger: Logger): void {
-  const slack = config.slack.signingSecret && (config.slack.botToken || config.slack.oauth);
-  if (!slack) logger.info('Slack bot disabled: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth variables) to enable it');
-  logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');
 }
 
 const addressPort = (server: Server): number => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { SlackInstallation } from '../bots/slack/slack-installation.entity';
 import { entities } from '../domain/entities';
 
 export type { MikroORM };
@@ -8,7 +9,8 @@ export type { MikroORM };
 export function ormOptions(databaseUrl: string): Options {
   return {
     clientUrl: databaseUrl,
-    entities,
+    // Domain entities plus the bots' own bookkeeping (installations, conversation references).
+    entities: [...entities, SlackInstallation],
     extensions: [Migrator],
     // Each request or job forks its own EntityManager; the global one is never used for work.
     allowGlobalContext: false,

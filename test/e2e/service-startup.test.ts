@@ -34,7 +34,7 @@ test('readiness is 503 and names Redis when Redis is unreachable', async () => {
   try {
     const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
     expect(ready.status).toBe(503);
-    const body = await ready.json();
+    const body = (await ready.json()) as { checks: Record<string, string> };
     expect(body.checks.postgres).toBe('ok');
     expect(body.checks.redis).not.toBe('ok');
     expect((await fetch(`http://127.0.0.1:${service.port}/healthz`)).status).toBe(200);

@@ -23,6 +23,7 @@ export type ActionId =
   | 'opp.win'
   | 'opp.lose'
   | 'opp.list_page'
+  | 'opp.snooze'
   | 'opp.new_for';
 
 export type Button = {

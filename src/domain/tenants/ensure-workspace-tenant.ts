@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { newId } from '../shared/ids';
 import { Tenant } from './tenant.entity';
 
 export type Workspace = { platform: 'slack' | 'teams'; workspaceId: string; name: string; slugHint?: string };
@@ -19,7 +20,8 @@ export async function ensureWorkspaceTenant(em: EntityManager, workspace: Worksp
   let slug = base;
   for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
   try {
-    await em.insert(Tenant, { slug, name: workspace.name.slice(0, 200) || slug, ...where } as Tenant);
+    // insert() skips onCreate hooks, so id and creation time are set here.
+    await em.insert(Tenant, { id: newId(), createdAt: new Date(), slug, name: workspace.name.slice(0, 200) || slug, ...where } as Tenant);
   } catch (err) {
     // Another request created it between our read and write.
     if (!(err instanceof Error && /unique|duplicate/i.test(err.message))) throw err;

@@ -1,0 +1,56 @@
+import { listUpcomingVisits } from '../../domain/activities/list-upcoming-visits';
+import { card, form, type CommandContext, type CommandResult } from './command-context';
+import { parseVisitCommand } from './command-grammar';
+import { afterMatch, visitButtons } from './customer-flow';
+import { clip, formatDateTime } from './presenters/format';
+import { visitLogForm, visitPlanForm } from './visit.forms';
+import { resolveCustomer, resolveCustomerQuery } from './resolve-customer';
+
+/** `/visit …` on either platform. */
+export async function visitCommand(ctx: CommandContext, text: string): Promise<CommandResult> {
+  const { t } = ctx;
+  const parsed = parseVisitCommand(text, { timezone: ctx.user.timezone, now: ctx.now });
+  switch (parsed.kind) {
+    case 'help':
+      return card({ kind: 'card', text: t('help.visit') });
+    case 'form':
+      return form(visitLogForm(ctx));
+    case 'list':
+      return visitList(ctx);
+    case 'plan': {
+      const match = await resolveCustomerQuery(ctx, parsed.customer);
+      return afterMatch(ctx, match, { do: 'plan', at: parsed.when.getTime(), purpose: parsed.purpose || undefined });
+    }
+    case 'log': {
+      const match = await resolveCustomer(ctx, parsed.words, parsed.customer);
+      if (match.kind === 'one' && !match.rest.trim()) {
+        return card({ kind: 'card', tone: 'warn', text: t('visit.missingNotes', { customer: match.customer.name }) });
+      }
+      return afterMatch(ctx, match, { do: 'log', notes: match.rest.trim() });
+    }
+    case 'invalid': {
+      if (parsed.reason === 'missing_when') {
+        const customer = parsed.understood?.customer;
+        if (customer) return card({ kind: 'card', tone: 'warn', text: t('visit.missingWhen', { customer, example: parsed.example }) });
+        return form(visitPlanForm(ctx));
+      }
+      return card({ kind: 'card', tone: 'warn', text: t('visit.missingCustomer', { example: parsed.example }) });
+    }
+  }
+}
+
+const pageSize = 10;
+
+export async function visitList(ctx: CommandContext): Promise<CommandResult> {
+  const { t, user } = ctx;
+  const upcoming = await listUpcomingVisits(ctx.em, ctx.actor, { limit: pageSize });
+  if (upcoming.length === 0) return card({ kind: 'card', text: t('visit.listEmpty') });
+  return card({
+    kind: 'card',
+    header: t('visit.listHeader'),
+    sections: upcoming.map(({ visit, customerName }) => ({
+      lines: [`*${formatDateTime(visit.scheduledAt!, user.timezone, user.locale)}* · ${clip(customerName, 60)}${visit.purpose ? ` · ${clip(visit.purpose, 80)}` : ''}`],
+      buttons: visitButtons(visit.id, ctx),
+    })),
+  });
+}

@@ -1,0 +1,160 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { actionOf, readFormMetadata, readFormValues, renderFieldErrors, renderHomeView, renderOptions } from '../../cards/slack';
+import type { Logger } from '../../logger';
+import { handleAction } from '../commands/actions';
+import type { CommandContext, CommandResult } from '../commands/command-context';
+import { customerCommand, suggestCustomers } from '../commands/customer.command';
+import { errorCard } from '../commands/error-reply';
+import { handleFormSubmission } from '../commands/forms';
+import { homeCards } from '../commands/home';
+import { oppCommand } from '../commands/opp.command';
+import { sfaCommand } from '../commands/sfa.command';
+import { visitCommand } from '../commands/visit.command';
+import { translator } from '../i18n/i18n';
+import type { PostgresInstallationStore } from './installation-store';
+import { slackCommandContext, type SlackIdentityOptions } from './slack-identity';
+import { ephemeral, formFromView, formView, postToUser } from './slack-reply';
+
+type Deps = { identity: SlackIdentityOptions; logger: Logger; installationStore?: PostgresInstallationStore };
+
+const slashCommands: Record<string, (ctx: CommandContext, text: string) => Promise<CommandResult>> = {
+  '/visit': visitCommand,
+  '/customer': customerCommand,
+  '/opp': oppCommand,
+  '/sfa': sfaCommand,
+};
+
+// Slack gives 3 s; leave room for the network. Past this we ack "working on it" and answer later.
+const ackDeadlineMs = 2300;
+
+export function registerSlackListeners(app: App, deps: Deps): void {
+  const { logger } = deps;
+
+  /** Runs a handler; any failure becomes a card in the user's language, logged if unexpected. */
+  const safely = async (ctx: CommandContext, work: () => Promise<CommandResult>): Promise<CommandResult> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'DomainError')) logger.error({ err }, 'slack handler failed');
+      return { type: 'card', card: errorCard(err, ctx.t) };
+    }
+  };
+
+  const contextFor = async (teamId: string | undefined, userId: string, client: WebClient): Promise<CommandContext | null> => {
+    if (!teamId) return null;
+    return slackCommandContext(deps.identity, teamId, userId, client);
+  };
+
+  for (const [name, handler] of Object.entries(slashCommands)) {
+    app.command(name, async ({ command, ack, respond, client }) => {
+      let ctx: CommandContext | null;
+      try {
+        ctx = await contextFor(command.team_id, command.user_id, client);
+      } catch (err) {
+        logger.error({ err }, 'could not identify Slack user');
+        await ack({ response_type: 'ephemeral', text: translator('en')('errors.internal') });
+        return;
+      }
+      if (!ctx) {
+        await ack({ response_type: 'ephemeral', text: translator('en')('errors.forbidden_unknown_user') });
+        return;
+      }
+      const c = ctx;
+      const work = safely(c, () => handler(c, command.text ?? ''));
+      const early = await Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), ackDeadlineMs).unref())]);
+      if (early === null) {
+        await ack({ response_type: 'ephemeral', text: '⏳' });
+        const late = await work;
+        await respond(late.type === 'card' ? ephemeral(late.card) : ephemeral(errorCard(new Error('form too late'), c.t)));
+        return;
+      }
+      if (early.type === 'card') {
+        await ack(ephemeral(early.card));
+      } else {
+        await ack();
+        await client.views.open({ trigger_id: command.trigger_id, view: formView(early.form, command.channel_id) });
+      }
+    });
+  }
+
+  app.action(/^(customer|visit|opp)\./, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const block = body as BlockAction;
+    const button = action as ButtonAction;
+    const ctx = await contextFor(block.team?.id ?? block.user.team_id, block.user.id, client).catch((err) => {
+      logger.error({ err }, 'could not identify Slack user');
+      return null;
+    });
+    if (!ctx) return;
+    const result = await safely(ctx, () => handleAction(ctx, actionOf(button.action_id), button.value ?? ''));
+    const fromHome = block.container?.type === 'view' && block.view?.type === 'home';
+    if (result.type === 'form') {
+      await client.views.open({ trigger_id: block.trigger_id, view: formView(result.form, block.channel?.id) });
+    } else if (block.response_url && !fromHome) {
+      await respond({ ...ephemeral(result.card), replace_original: result.replaceOriginal === true });
+    } else {
+      await postToUser(client, block.user.id, result.card, block.channel?.id);
+    }
+    if (fromHome) await publishHome(ctx, client, block.user.id);
+  });
+
+  app.view(/^(customer|visit|opp)\./, async ({ ack, body, view, client }) => {
+    const ctx = await contextFor(body.team?.id ?? body.user.team_id, body.user.id, client).catch(() => null);
+    if (!ctx) {
+      await ack({ response_action: 'errors', errors: {} } as never);
+      return;
+    }
+    const meta = readFormMetadata(view.private_metadata);
+    const form = formFromView(view.callback_id, meta);
+    let result;
+    try {
+      result = await handleFormSubmission(ctx, form, readFormValues(form, view.state.values));
+    } catch (err) {
+      logger.error({ err }, 'slack form submission failed');
+      result = { type: 'done' as const, card: errorCard(err, ctx.t) };
+    }
+    if (result.type === 'errors') {
+      await ack(renderFieldErrors(result.errors));
+      return;
+    }
+    await ack();
+    if (result.card) await postToUser(client, body.user.id, result.card, meta._ch);
+  });
+
+  app.options('customer', async ({ ack, body, client }) => {
+    const ctx = await contextFor(body.team?.id ?? body.user.team_id, body.user.id, client).catch(() => null);
+    if (!ctx) {
+      await ack({ options: [] });
+      return;
+    }
+    const items = await suggestCustomers(ctx, body.value ?? '').catch(() => []);
+    await ack(renderOptions(items));
+  });
+
+  app.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== 'home') return;
+    const ctx = await contextFor(body.team_id, event.user, client).catch(() => null);
+    if (ctx) await publishHome(ctx, client, event.user);
+  });
+
+  app.event('app_uninstalled', async ({ body }) => {
+    await deps.installationStore?.deleteInstallation({ teamId: body.team_id, enterpriseId: body.enterprise_id, isEnterpriseInstall: false });
+    logger.info({ team: body.team_id }, 'Slack app uninstalled: installation removed');
+  });
+
+  app.event('tokens_revoked', async ({ event, body }) => {
+    if ((event.tokens.bot ?? []).length > 0) {
+      await deps.installationStore?.deleteInstallation({ teamId: body.team_id, enterpriseId: body.enterprise_id, isEnterpriseInstall: false });
+      logger.info({ team: body.team_id }, 'Slack bot token revoked: installation removed');
+    }
+  });
+
+  async function publishHome(ctx: CommandContext, client: WebClient, userId: string): Promise<void> {
+    try {
+      await client.views.publish({ user_id: userId, view: renderHomeView(await homeCards(ctx)) });
+    } catch (err) {
+      logger.error({ err }, 'could not publish App Home');
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { App, ExpressReceiver, LogLevel, type Installation } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { Config } from '../../config';
+import type { MikroORM } from '../../db/orm';
+import { SecretBox } from '../../db/secret-box';
+import { registerChatUser } from '../../domain/org/register-chat-user';
+import { ensureWorkspaceTenant } from '../../domain/tenants/ensure-workspace-tenant';
+import type { Logger } from '../../logger';
+import { PostgresInstallationStore } from './installation-store';
+import { registerSlackListeners } from './register-listeners';
+import type { SlackIdentityOptions } from './slack-identity';
+
+export type SlackBot = { app: App; stop: () => Promise<void> };
+
+const maxClockSkewSeconds = 5 * 60;
+
+/**
+ * Bolt checks the signature and rejects old requests; it does not reject requests from the far
+ * future, which a replay with a forged clock would be. This runs first and refuses both.
+ */
+export function timestampWindow(req: Request, res: Response, next: NextFunction): void {
+  const ts = Number(req.header('x-slack-request-timestamp'));
+  if (!Number.isFinite(ts) || Math.abs(Date.now() / 1000 - ts) > maxClockSkewSeconds) {
+    res.status(401).send();
+    return;
+  }
+  next();
+}
+
+/**
+ * Mounts the Slack bot on the service's express app at POST /slack/events (and the OAuth routes
+ * in multi-workspace mode). Returns null when Slack is not configured.
+ */
+export async function startSlackBot(deps: { config: Config; orm: MikroORM; logger: Logger; http: Express }): Promise<SlackBot | null> {
+  const { config, orm, logger, http } = deps;
+  const slack = config.slack;
+  if (!slack.signingSecret || (!slack.botToken && !slack.oauth)) return null;
+  const log = logger.child({ component: 'slack' });
+
+  http.post('/slack/events', timestampWindow);
+  const identity: SlackIdentityOptions = { orm, adminUserIds: slack.adminUserIds };
+  const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 } };
+
+  let installationStore: PostgresInstallationStore | undefined;
+  if (slack.oauth) {
+    const box = new SecretBox(config.encryptionKey!);
+    installationStore = new PostgresInstallationStore(orm, box, (installation, tenantId) => makeInstallerAdmin(orm, installation, tenantId, slack.apiUrl));
+  }
+  const receiver = new ExpressReceiver({
+    signingSecret: slack.signingSecret,
+    app: http,
+    endpoints: '/slack/events',
+    processBeforeResponse: false,
+    logLevel: LogLevel.WARN,
+    ...(slack.oauth
+      ? {
+          clientId: slack.oauth.clientId,
+          clientSecret: slack.oauth.clientSecret,
+          stateSecret: slack.oauth.stateSecret,
+          installationStore,
+          scopes: botScopes,
+          installerOptions: {
+            installPath: '/slack/install',
+            redirectUriPath: '/slack/oauth_redirect',
+            directInstall: true,
+            ...(config.publicUrl ? { redirectUri: `${config.publicUrl}/slack/oauth_redirect` } : {}),
+          },
+        }
+      : {}),
+  });
+  const app = new App({
+    receiver,
+    ...(slack.oauth ? {} : { token: slack.botToken }),
+    clientOptions,
+    deferInitialization: true,
+    logLevel: LogLevel.WARN,
+  });
+  app.error(async (err) => {
+    log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener failed');
+  });
+  await app.init();
+
+  if (!slack.oauth) {
+    // Single-workspace mode: the token says which workspace this is; make sure it has a tenant.
+    const auth = await app.client.auth.test({ token: slack.botToken });
+    const tenant = await ensureWorkspaceTenant(orm.em.fork(), { platform: 'slack', workspaceId: auth.team_id!, name: auth.team ?? auth.team_id!, slugHint: auth.url ? new URL(auth.url).hostname.split('.')[0] : undefined });
+    log.info({ team: auth.team_id, tenant: tenant.slug }, 'Slack bot enabled (single workspace)');
+  } else {
+    log.info('Slack bot enabled (multi-workspace OAuth: install at /slack/install)');
+  }
+
+  registerSlackListeners(app, { identity, logger: log, installationStore });
+  return { app, stop: async () => {} };
+}
+
+export const botScopes = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'files:write', 'channels:read', 'groups:read'];
+
+/** The person who installed the app is the workspace's first admin. */
+async function makeInstallerAdmin(orm: MikroORM, installation: Installation, tenantId: string, slackApiUrl?: string): Promise<void> {
+  const userId = installation.user?.id;
+  const teamId = installation.team?.id ?? installation.enterprise?.id;
+  const token = installation.bot?.token;
+  if (!userId || !teamId || !token) return;
+  const em = orm.em.fork();
+  const client = new WebClient(token, { slackApiUrl });
+  const info = await client.users.info({ user: userId, include_locale: true }).catch(() => null);
+  const user = await registerChatUser(em, tenantId, { platform: 'slack', teamId, userId }, {
+    name: info?.user?.real_name || info?.user?.name || userId,
+    email: info?.user?.profile?.email ?? null,
+    locale: info?.user?.locale?.startsWith('zh') ? 'zh-CN' : 'en',
+    timezone: info?.user?.tz || 'UTC',
+    role: 'admin',
+  });
+  if (user.role !== 'admin') {
+    user.role = 'admin';
+    await em.flush();
+  }
+}

@@ -1,0 +1,42 @@
+import type { WebClient } from '@slack/web-api';
+import type { MikroORM } from '../../db/orm';
+import { findChatUser, registerChatUser } from '../../domain/org/register-chat-user';
+import { userActor } from '../../domain/shared/actor';
+import { Tenant } from '../../domain/tenants/tenant.entity';
+import type { CommandContext } from '../commands/command-context';
+import { toLocale, translator } from '../i18n/i18n';
+
+export type SlackIdentityOptions = {
+  orm: MikroORM;
+  /** Slack user ids made admins on first contact (SLACK_ADMIN_USER_IDS). */
+  adminUserIds: string[];
+};
+
+/**
+ * Maps a Slack user of a known workspace to a tenant user, creating them on first contact as a
+ * rep with the locale and time zone Slack knows (users.info). Null when the workspace is unknown.
+ */
+export async function slackCommandContext(
+  opts: SlackIdentityOptions,
+  teamId: string,
+  slackUserId: string,
+  client: WebClient,
+): Promise<CommandContext | null> {
+  const em = opts.orm.em.fork();
+  const tenant = await em.findOne(Tenant, { slackTeamId: teamId });
+  if (!tenant) return null;
+  const identity = { platform: 'slack' as const, teamId, userId: slackUserId };
+  let user = await findChatUser(em, tenant.id, identity);
+  if (!user) {
+    const info = await client.users.info({ user: slackUserId, include_locale: true });
+    const profile = info.user;
+    user = await registerChatUser(em, tenant.id, identity, {
+      name: profile?.real_name || profile?.profile?.real_name || profile?.name || slackUserId,
+      email: profile?.profile?.email ?? null,
+      locale: toLocale(profile?.locale ?? tenant.defaultLocale),
+      timezone: profile?.tz || tenant.defaultTimezone,
+      role: opts.adminUserIds.includes(slackUserId) ? 'admin' : undefined,
+    });
+  }
+  return { em, tenant, user, actor: userActor(tenant.id, user.id, user.role), t: translator(user.locale), now: new Date() };
+}

@@ -1,0 +1,237 @@
+import { DateTime } from 'luxon';
+import { Interaction } from '../../src/domain/activities/interaction.entity';
+import { Customer } from '../../src/domain/customers/customer.entity';
+import { Opportunity } from '../../src/domain/opportunities/opportunity.entity';
+import { User } from '../../src/domain/org/user.entity';
+import { eventually } from '../support/eventually';
+import { makeCustomer, makeUnit, makeUser } from '../support/factories';
+import { startSlackWorld, type SlackWorld } from '../support/slack-world';
+
+let w: SlackWorld;
+let ids: { repEast: string; repEast2: string; repWest: string; manager: string; admin: string };
+
+beforeAll(async () => {
+  w = await startSlackWorld();
+  const em = w.em();
+  const east = await makeUnit(em, w.tenant, 'Sales/East');
+  const west = await makeUnit(em, w.tenant, 'Sales/West');
+  const repEast = await makeUser(em, w.tenant, { unit: east, slackUserId: 'UREPEAST', name: 'Amy East' });
+  const repEast2 = await makeUser(em, w.tenant, { unit: east, slackUserId: 'UREPEAST2', name: 'Bob East' });
+  const repWest = await makeUser(em, w.tenant, { unit: west, slackUserId: 'UREPWEST', name: 'Wu West' });
+  const manager = await makeUser(em, w.tenant, { role: 'manager', unit: east, manages: true, slackUserId: 'UMGREAST', name: 'Li Manager' });
+  const admin = await makeUser(em, w.tenant, { role: 'admin', slackUserId: 'UADMIN', name: 'Ada Admin' });
+  await makeCustomer(em, w.tenant, repEast.user, 'ACME');
+  await makeCustomer(em, w.tenant, repEast.user, '上海华为技术有限公司');
+  await makeCustomer(em, w.tenant, repWest.user, 'Westwind Ltd');
+  await makeCustomer(em, w.tenant, null, 'Pool Pharma');
+  await makeCustomer(em, w.tenant, repEast.user, 'Globex East');
+  await makeCustomer(em, w.tenant, repEast.user, 'Globex Asia');
+  ids = { repEast: 'UREPEAST', repEast2: 'UREPEAST2', repWest: 'UREPWEST', manager: 'UMGREAST', admin: 'UADMIN' };
+}, 60_000);
+
+afterAll(async () => {
+  expect(w.fake.violations()).toEqual([]);
+  await w.stop();
+});
+
+const textOf = (body: unknown): string => JSON.stringify(body);
+const count = (entity: typeof Interaction) => w.em().count(entity, {});
+
+test("a rep's /visit is acknowledged in time and shows on /customer for them and their manager only", async () => {
+  const res = await w.slack.command(ids.repEast, '/visit', 'ACME met the CFO, wants a quote');
+  expect(res.status).toBe(200);
+  expect(res.ms).toBeLessThan(3000);
+  expect(textOf(res.body)).toContain('ACME');
+
+  const forRep = await w.slack.command(ids.repEast, '/customer', 'ACME');
+  expect(textOf(forRep.body)).toContain('met the CFO, wants a quote');
+  const forManager = await w.slack.command(ids.manager, '/customer', 'acme');
+  expect(textOf(forManager.body)).toContain('met the CFO, wants a quote');
+  const forOtherUnit = await w.slack.command(ids.repWest, '/customer', 'ACME');
+  expect(textOf(forOtherUnit.body)).not.toContain('met the CFO');
+  expect(textOf(forOtherUnit.body)).toContain('No customer matches');
+});
+
+test('replayed (6 minutes old), future-dated and tampered requests get 401 and change nothing', async () => {
+  const before = await count(Interaction);
+  const replayed = await w.slack.command(ids.repEast, '/visit', 'ACME replay attempt', { timestampOffsetSec: -360 });
+  const future = await w.slack.command(ids.repEast, '/visit', 'ACME future attempt', { timestampOffsetSec: 360 });
+  const tampered = await w.slack.command(ids.repEast, '/visit', 'ACME tampered attempt', { tamper: true });
+  expect([replayed.status, future.status, tampered.status]).toEqual([401, 401, 401]);
+  expect(await count(Interaction)).toBe(before);
+});
+
+test('an unknown member of the workspace becomes a rep in their Slack language and time zone', async () => {
+  w.fake.setUser('UNEWZH', { name: 'zhang', real_name: '张伟', tz: 'Asia/Shanghai', locale: 'zh-CN' });
+  const res = await w.slack.command('UNEWZH', '/visit', 'help');
+  expect(textOf(res.body)).toContain('记录');
+  const user = await w.em().findOneOrFail(User, { slackUserId: 'UNEWZH' });
+  expect(user).toMatchObject({ role: 'rep', locale: 'zh-CN', timezone: 'Asia/Shanghai', name: '张伟' });
+});
+
+test('plan a visit in natural language (English and Chinese), list it, cancel it once even when clicked twice', async () => {
+  const res = await w.slack.command(ids.repEast, '/visit', 'plan ACME tomorrow 10am pricing review');
+  expect(textOf(res.body)).toMatch(/Planned: \*ACME\*/);
+  const visit = await w.em().findOneOrFail(Interaction, { status: 'planned', purpose: { $like: '%pricing review%' } });
+  const local = DateTime.fromJSDate(visit.scheduledAt!, { zone: 'UTC' });
+  expect(local.hour).toBe(10);
+  expect(local.toISODate()).toBe(DateTime.utc().plus({ days: 1 }).toISODate());
+
+  const zh = await w.slack.command(ids.repEast, '/visit', '计划 上海华为 明天下午3点 讨论报价');
+  expect(textOf(zh.body)).toContain('上海华为技术有限公司');
+  const zhVisit = await w.em().findOneOrFail(Interaction, { status: 'planned', purpose: { $like: '%讨论报价%' } });
+  expect(DateTime.fromJSDate(zhVisit.scheduledAt!, { zone: 'UTC' }).hour).toBe(15);
+
+  const list = await w.slack.command(ids.repEast, '/visit', 'list');
+  expect(textOf(list.body)).toContain('ACME');
+  expect(textOf(list.body)).toContain('visit.cancel');
+
+  const click = () => w.slack.blockAction(ids.repEast, { action_id: 'visit.cancel:0', value: visit.id });
+  const [a, b] = await Promise.all([click(), click()]);
+  expect([a.status, b.status]).toEqual([200, 200]);
+  await w.fake.waitFor('response', undefined, 5000).catch(() => undefined);
+  const after = await w.em().findOneOrFail(Interaction, { id: visit.id });
+  expect(after.status).toBe('cancelled');
+  const audits = await w.em().getConnection().execute(`select count(*)::int as n from audit_log where entity_id = ? and action = 'interaction.cancel'`, [visit.id]);
+  expect(audits[0].n).toBe(1);
+});
+
+test('bad input gets a short helpful reply, never an error status, and writes nothing', async () => {
+  const before = await count(Interaction);
+  const noTime = await w.slack.command(ids.repEast, '/visit', 'plan ACME sometime soonish');
+  expect(noTime.status).toBe(200);
+  expect(textOf(noTime.body)).toContain('ACME');
+  expect(textOf(noTime.body)).toMatch(/tomorrow|明天/);
+  const noNotes = await w.slack.command(ids.repEast, '/visit', 'ACME');
+  expect(textOf(noNotes.body)).toContain('What happened');
+  const badAmount = await w.slack.command(ids.repEast, '/opp', 'new ACME lots Big deal');
+  expect(badAmount.status).toBe(200);
+  expect(textOf(badAmount.body)).not.toMatch(/\bat \w+ \(|Error:/);
+  const huge = await w.slack.command(ids.repEast, '/visit', `ACME ${'很长的备注'.repeat(1000)}`);
+  expect(huge.status).toBe(200);
+  expect(textOf(huge.body)).toContain('4000');
+  expect(await count(Interaction)).toBe(before);
+});
+
+test('unknown customer: suggestions and a create button that finishes the job in one click', async () => {
+  const res = await w.slack.command(ids.repEast, '/visit', 'Initech met the owner');
+  expect(textOf(res.body)).toContain('No customer matches');
+  const create = findButton(res.body, 'customer.create');
+  expect(create).toBeDefined();
+  await w.slack.blockAction(ids.repEast, { action_id: create!.action_id, value: create!.value });
+  const customer = await eventually(() => w.em().findOneOrFail(Customer, { name: 'Initech' }));
+  const me = await w.em().findOneOrFail(User, { slackUserId: ids.repEast });
+  expect(customer.ownerId).toBe(me.id);
+  expect(await w.em().count(Interaction, { customerId: customer.id, notes: 'met the owner' })).toBe(1);
+});
+
+test('ambiguous customer: buttons to pick, and the pick logs the visit', async () => {
+  const res = await w.slack.command(ids.repEast, '/visit', 'Globex discussed renewal');
+  expect(textOf(res.body)).toContain('Several customers match');
+  const pick = findButtons(res.body, 'customer.pick').find((b) => b.text.text.includes('Globex Asia'));
+  await w.slack.blockAction(ids.repEast, { action_id: pick!.action_id, value: pick!.value });
+  const asia = await w.em().findOneOrFail(Customer, { name: 'Globex Asia' });
+  await eventually(async () => expect(await w.em().count(Interaction, { customerId: asia.id, notes: 'discussed renewal' })).toBe(1));
+});
+
+test('opportunity: create with a Chinese amount, advance by button, a stale second click changes nothing, lose with a reason', async () => {
+  const res = await w.slack.command(ids.repEast, '/opp', 'new ACME 5万 Pilot project');
+  expect(textOf(res.body)).toContain('Pilot project');
+  const opp = await w.em().findOneOrFail(Opportunity, { title: 'Pilot project' });
+  expect(opp.amount).toBe('50000.00');
+  const advance = findButton(res.body, 'opp.stage')!;
+  const first = w.fake.mark();
+  await w.slack.blockAction(ids.repEast, { action_id: advance.action_id, value: advance.value });
+  await w.fake.waitFor('response', undefined, 5000, { after: first });
+  const second = w.fake.mark();
+  await w.slack.blockAction(ids.repEast, { action_id: advance.action_id, value: advance.value });
+  const staleReply = await w.fake.waitFor('response', undefined, 5000, { after: second });
+  expect(JSON.stringify(staleReply.body)).toMatch(/out of date/);
+  const moved = await w.em().findOneOrFail(Opportunity, { id: opp.id });
+  expect(moved.stage).toBe('solution');
+  const history = await w.em().getConnection().execute(`select count(*)::int as n from opportunity_stage_changes where opportunity_id = ?`, [opp.id]);
+  expect(history[0].n).toBe(2);
+
+  const stale = await w.slack.command(ids.repEast, '/opp', '');
+  expect(textOf(stale.body)).toContain('Pilot project');
+
+  const lose = findButton(res.body, 'opp.lose')!;
+  await w.slack.blockAction(ids.repEast, { action_id: lose.action_id, value: `${opp.id}|solution` });
+  const opened = await w.fake.waitFor('views.open', (c) => JSON.stringify(c.args).includes('opp.lost_reason'), 5000);
+  const view = typeof opened.args.view === 'string' ? JSON.parse(opened.args.view) : opened.args.view;
+  const submitted = await w.slack.viewSubmission(ids.repEast, {
+    callback_id: view.callback_id,
+    private_metadata: view.private_metadata,
+    state: { values: { reason: { reason: { type: 'plain_text_input', value: 'Budget cut' } } } },
+  });
+  expect(submitted.status).toBe(200);
+  await eventually(async () => expect(await w.em().findOneOrFail(Opportunity, { id: opp.id })).toMatchObject({ stage: 'lost', lostReason: 'Budget cut' }));
+});
+
+test('the bare /visit opens a modal whose submission logs the visit; typeahead offers only visible customers', async () => {
+  const res = await w.slack.command(ids.repEast, '/visit', '');
+  expect(res.status).toBe(200);
+  const opened = await w.fake.waitFor('views.open', (c) => JSON.stringify(c.args).includes('visit.log'), 5000);
+  const view = typeof opened.args.view === 'string' ? JSON.parse(opened.args.view) : opened.args.view;
+
+  const options = await w.slack.blockSuggestion(ids.repEast, { action_id: 'customer', block_id: 'customer', value: 'west' });
+  expect(textOf(options.body)).not.toContain('Westwind');
+  const mine = await w.slack.blockSuggestion(ids.repEast, { action_id: 'customer', block_id: 'customer', value: '华为' });
+  const option = (mine.body as { options: Array<{ value: string }> }).options[0]!;
+
+  const submitted = await w.slack.viewSubmission(ids.repEast, {
+    callback_id: view.callback_id,
+    private_metadata: view.private_metadata,
+    state: {
+      values: {
+        customer: { customer: { type: 'external_select', selected_option: option } },
+        type: { type: { type: 'static_select', selected_option: { value: 'call' } } },
+        notes: { notes: { type: 'plain_text_input', value: '电话沟通了交付时间' } },
+        outcome: { outcome: { type: 'static_select', selected_option: null } },
+        nextStep: { nextStep: { type: 'plain_text_input', value: null } },
+        followUpDate: { followUpDate: { type: 'datepicker', selected_date: null } },
+      },
+    },
+  });
+  expect(submitted.status).toBe(200);
+  expect(await w.em().count(Interaction, { notes: '电话沟通了交付时间', type: 'call' })).toBe(1);
+});
+
+test('public pool: list and claim; a second claimer is told it is taken', async () => {
+  const res = await w.slack.command(ids.repEast2, '/customer', 'pool');
+  expect(textOf(res.body)).toContain('Pool Pharma');
+  const claim = findButton(res.body, 'customer.claim')!;
+  const before = w.fake.mark();
+  await w.slack.blockAction(ids.repEast2, { action_id: claim.action_id, value: claim.value });
+  const claimed = await w.fake.waitFor('response', undefined, 5000, { after: before });
+  expect(JSON.stringify(claimed.body)).toContain('You now own *Pool Pharma*');
+  const late = w.fake.mark();
+  await w.slack.blockAction(ids.repWest, { action_id: claim.action_id, value: claim.value });
+  const refused = await w.fake.waitFor('response', undefined, 5000, { after: late });
+  expect(JSON.stringify(refused.body)).toContain('claimed this customer first');
+  const customer = await w.em().findOneOrFail(Customer, { name: 'Pool Pharma' });
+  const claimer = await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 });
+  expect(customer.ownerId).toBe(claimer.id);
+});
+
+test('admin commands: refused for a rep, done for an admin', async () => {
+  const refused = await w.slack.command(ids.repEast, '/sfa', 'admin role <@UREPEAST2|bob> manager');
+  expect(textOf(refused.body)).toContain('Only a manager or admin');
+  expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).role).toBe('rep');
+  const done = await w.slack.command(ids.admin, '/sfa', 'admin role <@UREPEAST2|bob> manager');
+  expect(textOf(done.body)).toContain('is now a manager');
+  expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).role).toBe('manager');
+});
+
+test('App Home shows the day when opened', async () => {
+  await w.slack.event({ type: 'event_callback', team_id: 'T0TEST', event: { type: 'app_home_opened', user: ids.repEast, tab: 'home' } });
+  const published = await w.fake.waitFor('views.publish', (c) => c.args.user_id === ids.repEast, 5000);
+  expect(JSON.stringify(published.args)).toContain('Today');
+});
+
+type RenderedButton = { action_id: string; value: string; text: { text: string } };
+function findButtons(body: unknown, action: string): RenderedButton[] {
+  const blocks = (body as { blocks?: Array<{ elements?: RenderedButton[] }> }).blocks ?? [];
+  return blocks.flatMap((b) => b.elements ?? []).filter((e) => typeof e.action_id === 'string' && e.action_id.startsWith(action));
+}
+const findButton = (body: unknown, action: string) => findButtons(body, action)[0];
