@@ -4,7 +4,7 @@ import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 
 const http = express();
 const receiver = new ExpressReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET!, app: http, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
-const app = new App({ receiver, token: 'xoxb-bare', tokenVerificationEnabled: false, logLevel: LogLevel.ERROR });
+const app = new App({ receiver, token: 'xoxb-bare', botId: 'BBARE', botUserId: 'UBARE', tokenVerificationEnabled: false, logLevel: LogLevel.ERROR });
 app.command('/visit', async ({ ack }) => {
   await ack({ response_type: 'ephemeral', text: 'ok' });
 });

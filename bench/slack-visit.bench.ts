@@ -6,6 +6,7 @@
  *   npm run bench:slack            (DURATION=10 CONNECTIONS=10 to change the load)
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { migrate, openOrm } from '../src/db/orm';
@@ -64,8 +65,11 @@ async function main() {
   const fake = await startFakeSlack({ team: { id: teamId, name: 'Bench' } });
   const orm = await openOrm(databaseUrl);
   await migrate(orm);
-  const env = { DATABASE_URL: databaseUrl, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: fake.url, LOG_LEVEL: 'warn' };
-  const service = await spawnService(env);
+  const env = { DATABASE_URL: databaseUrl, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: fake.url, LOG_LEVEL: 'info' };
+  // The service runs as production does: compiled JavaScript (npm run build first).
+  const compiled = path.resolve(__dirname, '../dist/src/main.js');
+  if (!fs.existsSync(compiled)) throw new Error('run `npm run build` first (the benchmark measures the compiled service)');
+  const service = await spawnService(env, 20_000, compiled);
   // Seed after start-up so the tenant the service created from auth.test gets the data.
   const em = orm.em.fork();
   const tenant = await em.findOneOrFail(Tenant, { slackTeamId: teamId });
