@@ -64,6 +64,7 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
             installPath: '/slack/install',
             redirectUriPath: '/slack/oauth_redirect',
             directInstall: true,
+            clientOptions: { slackApiUrl: slack.apiUrl },
             ...(config.publicUrl ? { redirectUri: `${config.publicUrl}/slack/oauth_redirect` } : {}),
           },
         }
