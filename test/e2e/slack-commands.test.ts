@@ -122,7 +122,7 @@ test('unknown customer: suggestions and a create button that finishes the job in
   const customer = await eventually(() => w.em().findOneOrFail(Customer, { name: 'Initech' }));
   const me = await w.em().findOneOrFail(User, { slackUserId: ids.repEast });
   expect(customer.ownerId).toBe(me.id);
-  expect(await w.em().count(Interaction, { customerId: customer.id, notes: 'met the owner' })).toBe(1);
+  await eventually(async () => expect(await w.em().count(Interaction, { customerId: customer.id, notes: 'met the owner' })).toBe(1));
 });
 
 test('ambiguous customer: buttons to pick, and the pick logs the visit', async () => {
