@@ -38,8 +38,9 @@ export function safeCutIndex(text: string, max: number, entities: boolean): numb
   if (text.length <= max) return text.length;
   const start = segmentStart(text, max);
   let cut = start;
-  // One extra unit lets the segmenter see what follows the last boundary.
-  for (const { index, segment } of segmenter.segment(text.slice(start, max + 1))) {
+  // The segmenter must see the whole cluster that straddles `max` (a flag is 4 units, a family
+  // emoji 8+): with only one unit of look-ahead, half a flag reads as a complete grapheme.
+  for (const { index, segment } of segmenter.segment(text.slice(start, max + 64))) {
     const end = start + index + segment.length;
     if (end > max) break;
     cut = end;
