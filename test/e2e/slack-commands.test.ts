@@ -11,7 +11,7 @@ let w: SlackWorld;
 let ids: { repEast: string; repEast2: string; repWest: string; manager: string; admin: string };
 
 beforeAll(async () => {
-  w = await startSlackWorld();
+  w = await startSlackWorld({ SLACK_ADMIN_USER_IDS: 'UBOOTADMIN' });
   const em = w.em();
   const east = await makeUnit(em, w.tenant, 'Sales/East');
   const west = await makeUnit(em, w.tenant, 'Sales/West');
@@ -221,6 +221,30 @@ test('admin commands: refused for a rep, done for an admin', async () => {
   const done = await w.slack.command(ids.admin, '/sfa', 'admin role <@UREPEAST2|bob> manager');
   expect(textOf(done.body)).toContain('is now a manager');
   expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).role).toBe('manager');
+});
+
+test('SLACK_ADMIN_USER_IDS bootstraps an admin on first contact', async () => {
+  w.fake.setUser('UBOOTADMIN', { name: 'boot', real_name: 'Boot Admin', tz: 'UTC', locale: 'en-US' });
+  const res = await w.slack.command('UBOOTADMIN', '/sfa', 'admin units');
+  expect(textOf(res.body)).toContain('Org units');
+  expect((await w.em().findOneOrFail(User, { slackUserId: 'UBOOTADMIN' })).role).toBe('admin');
+});
+
+test('long lists paginate: /visit list pages through twelve planned visits', async () => {
+  w.fake.setUser('UBUSY', { name: 'busy', real_name: 'Busy Rep', tz: 'UTC', locale: 'en-US' });
+  await w.slack.command('UBUSY', '/visit', 'help');
+  const busy = await w.em().findOneOrFail(User, { slackUserId: 'UBUSY' });
+  await makeCustomer(w.em(), w.tenant, busy, 'Busy Account');
+  for (let day = 1; day <= 12; day++) await w.slack.command('UBUSY', '/visit', `plan "Busy Account" in ${day} days check-in ${day}`);
+  const first = await w.slack.command('UBUSY', '/visit', 'list');
+  expect(textOf(first.body)).toContain('check-in 10');
+  expect(textOf(first.body)).not.toContain('check-in 11');
+  const next = findButton(first.body, 'visit.list_page')!;
+  const mark = w.fake.mark();
+  await w.slack.blockAction('UBUSY', { action_id: next.action_id, value: next.value });
+  const page2 = await w.fake.waitFor('response', undefined, 5000, { after: mark });
+  expect(JSON.stringify(page2.body)).toContain('check-in 12');
+  expect(JSON.stringify(page2.body)).toContain('"replace_original":true');
 });
 
 test('App Home shows the day when opened', async () => {

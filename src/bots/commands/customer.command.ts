@@ -9,7 +9,7 @@ import { afterMatch } from './customer-flow';
 import { clip } from './presenters/format';
 import type { FormModel } from './reply-model';
 import { resolveCustomerQuery } from './resolve-customer';
-import { formErrors, type FormValues } from './visit.forms';
+import { formErrors, str, type FormValues } from './visit.forms';
 
 export async function customerCommand(ctx: CommandContext, text: string): Promise<CommandResult> {
   const parsed = parseCustomerCommand(text);
@@ -87,7 +87,7 @@ export function customerForm(ctx: CommandContext, name?: string): FormModel {
 
 export async function submitCustomerForm(ctx: CommandContext, f: FormModel, values: FormValues): Promise<FormResult> {
   const { t } = ctx;
-  const s = (k: string) => (typeof values[k] === 'string' && (values[k] as string).trim() ? (values[k] as string).trim() : null);
+  const s = (k: string) => str(values[k]);
   try {
     const { customer } = await createCustomer(ctx.em, ctx.actor, {
       name: s('name') ?? '',

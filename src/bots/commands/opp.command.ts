@@ -13,7 +13,7 @@ import { formatMoney } from './presenters/format';
 import { opportunityCard, opportunityLine } from './presenters/opportunity-card';
 import type { FormModel } from './reply-model';
 import { resolveCustomerQuery } from './resolve-customer';
-import { formErrors, type FormValues } from './visit.forms';
+import { formErrors, str, type FormValues } from './visit.forms';
 
 export async function oppCommand(ctx: CommandContext, text: string): Promise<CommandResult> {
   const { t } = ctx;
@@ -145,7 +145,7 @@ export function newOppForm(ctx: CommandContext, customer?: { label: string; valu
 
 export async function submitOppForm(ctx: CommandContext, f: FormModel, values: FormValues): Promise<FormResult> {
   const { t } = ctx;
-  const s = (k: string) => (typeof values[k] === 'string' && (values[k] as string).trim() ? (values[k] as string).trim() : null);
+  const s = (k: string) => str(values[k]);
   try {
     if (f.formId === 'opp.lost_reason') {
       const reason = s('reason');

@@ -41,16 +41,27 @@ export async function visitCommand(ctx: CommandContext, text: string): Promise<C
 
 const pageSize = 10;
 
-export async function visitList(ctx: CommandContext): Promise<CommandResult> {
+export async function visitList(ctx: CommandContext, page = 1, replaceOriginal = false): Promise<CommandResult> {
   const { t, user } = ctx;
-  const upcoming = await listUpcomingVisits(ctx.em, ctx.actor, { limit: pageSize });
-  if (upcoming.length === 0) return card({ kind: 'card', text: t('visit.listEmpty') });
+  const current = Math.max(1, page);
+  // One extra row says whether there is a next page without counting them all.
+  const upcoming = await listUpcomingVisits(ctx.em, ctx.actor, { offset: (current - 1) * pageSize, limit: pageSize + 1 });
+  const hasNext = upcoming.length > pageSize;
+  if (upcoming.length === 0) return card({ kind: 'card', text: t('visit.listEmpty') }, replaceOriginal);
   return card({
     kind: 'card',
     header: t('visit.listHeader'),
-    sections: upcoming.map(({ visit, customerName }) => ({
+    sections: upcoming.slice(0, pageSize).map(({ visit, customerName }) => ({
       lines: [`*${formatDateTime(visit.scheduledAt!, user.timezone, user.locale)}* · ${clip(customerName, 60)}${visit.purpose ? ` · ${clip(visit.purpose, 80)}` : ''}`],
       buttons: visitButtons(visit.id, ctx),
     })),
-  });
+    pager:
+      current > 1 || hasNext
+        ? {
+            label: t('common.pageOnly', { page: current }),
+            previous: current > 1 ? { label: t('common.previous'), action: 'visit.list_page', value: String(current - 1) } : undefined,
+            next: hasNext ? { label: t('common.next'), action: 'visit.list_page', value: String(current + 1) } : undefined,
+          }
+        : undefined,
+  }, replaceOriginal);
 }

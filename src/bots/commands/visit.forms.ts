@@ -14,7 +14,8 @@ import type { FormModel } from './reply-model';
 
 export type FormValues = Record<string, string | Date | null | undefined>;
 
-const str = (v: FormValues[string]): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+/** A submitted text as trimmed text, or null when empty or not text. */
+export const str = (v: FormValues[string]): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 const date = (v: FormValues[string]): Date | null => (v instanceof Date ? v : null);
 
 function baseFields(ctx: CommandContext, customer?: { label: string; value: string }) {

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { WebClient } from '@slack/web-api';
 import type { MikroORM } from '../../db/orm';
 import { findChatUser, registerChatUser } from '../../domain/org/register-chat-user';
@@ -23,7 +24,7 @@ export async function slackCommandContext(
   client: WebClient,
 ): Promise<CommandContext | null> {
   const em = opts.orm.em.fork();
-  const tenant = await em.findOne(Tenant, { slackTeamId: teamId });
+  const tenant = await tenantOf(em, teamId);
   if (!tenant) return null;
   const identity = { platform: 'slack' as const, teamId, userId: slackUserId };
   let user = await findChatUser(em, tenant.id, identity);
@@ -38,5 +39,19 @@ export async function slackCommandContext(
       role: opts.adminUserIds.includes(slackUserId) ? 'admin' : undefined,
     });
   }
-  return { em, tenant, user, actor: userActor(tenant.id, user.id, user.role), t: translator(user.locale), now: new Date() };
+  const actor = { ...userActor(tenant.id, user.id, user.role), perRequest: {} };
+  return { em, tenant, user, actor, t: translator(user.locale), now: new Date() };
+}
+
+// Workspaces change tenants never and settings rarely: a minute-old copy saves a query per request.
+const tenantCache = new Map<string, { tenant: Tenant; until: number }>();
+const tenantCacheMs = 60_000;
+
+async function tenantOf(em: EntityManager, teamId: string): Promise<Tenant | null> {
+  const hit = tenantCache.get(teamId);
+  if (hit && hit.until > Date.now()) return hit.tenant;
+  const tenant = await em.findOne(Tenant, { slackTeamId: teamId });
+  if (tenant) tenantCache.set(teamId, { tenant, until: Date.now() + tenantCacheMs });
+  else tenantCache.delete(teamId);
+  return tenant;
 }

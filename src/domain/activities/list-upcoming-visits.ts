@@ -8,13 +8,13 @@ import { Interaction } from './interaction.entity';
 export type UpcomingVisit = { visit: Interaction; customerName: string };
 
 /** The actor's own planned visits from the start of today onwards, soonest first. */
-export async function listUpcomingVisits(em: EntityManager, actor: Actor, options: { from?: Date; limit?: number } = {}): Promise<UpcomingVisit[]> {
+export async function listUpcomingVisits(em: EntityManager, actor: Actor, options: { from?: Date; limit?: number; offset?: number } = {}): Promise<UpcomingVisit[]> {
   const access = await resolveAccess(em, actor);
   if (!access.userId) return [];
   const visits = await em.find(
     Interaction,
     { tenantId: access.tenantId, userId: access.userId, status: 'planned', scheduledAt: { $gte: options.from ?? new Date(Date.now() - 12 * 3600_000) } },
-    { orderBy: { scheduledAt: 'asc' }, limit: pageWindow(options, 20, 100).limit },
+    { orderBy: { scheduledAt: 'asc', id: 'asc' }, ...pageWindow(options, 20, 100) },
   );
   const customers = await em.find(Customer, { id: { $in: visits.map((v) => v.customerId) } });
   const names = new Map(customers.map((c) => [c.id, c.name]));

@@ -18,6 +18,18 @@ export type Access = {
 };
 
 export async function resolveAccess(em: EntityManager, actor: Actor): Promise<Access> {
+  if (actor.kind === 'user' && actor.perRequest) {
+    const memo = actor.perRequest;
+    memo.access ??= readAccess(em, actor).catch((err) => {
+      memo.access = undefined;
+      throw err;
+    });
+    return memo.access as Promise<Access>;
+  }
+  return readAccess(em, actor);
+}
+
+async function readAccess(em: EntityManager, actor: Actor): Promise<Access> {
   if (actor.kind === 'system') {
     return { tenantId: actor.tenantId, userId: null, role: 'admin', label: actor.label, scope: 'tenant' };
   }

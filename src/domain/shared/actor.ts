@@ -1,7 +1,17 @@
 import type { Role } from '../org/user.entity';
 
 /** A person acting through a bot. The role is re-read from the database before any decision. */
-export type UserActor = { kind: 'user'; tenantId: string; userId: string; role: Role };
+export type UserActor = {
+  kind: 'user';
+  tenantId: string;
+  userId: string;
+  role: Role;
+  /**
+   * Set by a bot for one chat request: the access resolved by the request's first use case is
+   * reused by the next ones, instead of re-reading the same rows several times per message.
+   */
+  perRequest?: { access?: Promise<unknown> };
+};
 
 /** The admin CLI or a job acting for the whole tenant; audited under its label. */
 export type SystemActor = { kind: 'system'; tenantId: string; label: string };
