@@ -65,7 +65,7 @@ async function main() {
   const fake = await startFakeSlack({ team: { id: teamId, name: 'Bench' } });
   const orm = await openOrm(databaseUrl);
   await migrate(orm);
-  const env = { DATABASE_URL: databaseUrl, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: fake.url, LOG_LEVEL: 'info' };
+  const env = { SFA_ROLE: 'web', DATABASE_URL: databaseUrl, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: fake.url, LOG_LEVEL: 'info' };
   // The service runs as production does: compiled JavaScript (npm run build first).
   const compiled = path.resolve(__dirname, '../dist/src/main.js');
   if (!fs.existsSync(compiled)) throw new Error('run `npm run build` first (the benchmark measures the compiled service)');

@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`);
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -35,6 +42,15 @@ const schema = z
       .string()
       .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
       .optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _')
+      .default('sfa'),
+    WORKER_CONCURRENCY: wholeNumber(1, 500).default('20'),
+    JOB_LOCK_MS: wholeNumber(1000, 600_000).default('30000'),
+    OUTBOX_POLL_MS: wholeNumber(50, 60_000).default('500'),
+    OUTBOX_SWEEP_MS: wholeNumber(500, 3_600_000).default('30000'),
   });
 
 export type Config = {
@@ -46,6 +62,17 @@ export type Config = {
   logLevel: (typeof logLevels)[number];
   encryptionKey?: string;
   publicUrl?: string;
+  /** HTTP Basic password for /admin/queues; the dashboard is not mounted without it. */
+  adminPassword?: string;
+  jobs: {
+    /** Redis key prefix of every queue: deployments (and test files) sharing a Redis stay apart. */
+    queuePrefix: string;
+    concurrency: number;
+    /** A job whose worker stops renewing its lock this long is run again elsewhere. */
+    lockMs: number;
+    outboxPollMs: number;
+    outboxSweepMs: number;
+  };
   slack: {
     signingSecret?: string;
     botToken?: string;
@@ -99,6 +126,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     encryptionKey: e.ENCRYPTION_KEY,
     publicUrl: e.PUBLIC_URL,
+    adminPassword: e.ADMIN_PASSWORD,
+    jobs: {
+      queuePrefix: e.QUEUE_PREFIX,
+      concurrency: e.WORKER_CONCURRENCY,
+      lockMs: e.JOB_LOCK_MS,
+      outboxPollMs: e.OUTBOX_POLL_MS,
+      outboxSweepMs: e.OUTBOX_SWEEP_MS,
+    },
     slack: {
       signingSecret: e.SLACK_SIGNING_SECRET,
       botToken: e.SLACK_BOT_TOKEN,

@@ -4,13 +4,19 @@ import type { Config } from './config';
 import { migrate, openOrm, type MikroORM } from './db/orm';
 import { createHttpApp, errorHandler } from './http/create-http-app';
 import { checkReadiness } from './http/readiness';
-import { startSlackBot } from './bots/slack/slack-bot';
+import { SlackNotifier } from './bots/slack/slack-notifier';
+import { mountQueueDashboard } from './http/queue-dashboard';
+import { unconfiguredNotifier, type Notifier } from './jobs/notifier';
+import { JobQueues } from './jobs/queues';
+import { startWorker, type RunningWorker, type WorkerDeps } from './jobs/worker';
 import type { Logger } from './logger';
 
 export type Service = {
   orm: MikroORM;
   redis: Redis;
   server?: Server;
+  /** The job worker, in the worker and all roles. */
+  worker?: RunningWorker;
   /** The port actually bound (PORT=0 picks a free one, which tests use). */
   port?: number;
   stop: () => Promise<void>;
@@ -40,6 +46,13 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   if (config.role === 'web' || config.role === 'all') {
     const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, redis), isShuttingDown: () => shuttingDown });
     inFlightIdle = inFlight.idle;
+    if (config.adminPassword) {
+      const dashboardQueues = new JobQueues(config.redisUrl, config.jobs.queuePrefix, logger);
+      mountQueueDashboard(app, { password: config.adminPassword, queues: dashboardQueues.all() });
+      stoppables.push({ name: 'queue dashboard', stop: () => dashboardQueues.close() });
+    }
+    // Loaded only here: a worker-only process never needs Bolt.
+    const { startSlackBot } = require('./bots/slack/slack-bot') as typeof import('./bots/slack/slack-bot');
     const slack = await startSlackBot({ config, orm, logger, http: app });
     if (slack) stoppables.push({ name: 'slack', stop: slack.stop });
     else logger.info('Slack bot disabled: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth variables) to enable it');
@@ -51,8 +64,10 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     });
     logger.info({ port: addressPort(server), role: config.role }, 'http server listening');
   }
+  let worker: RunningWorker | undefined;
   if (config.role === 'worker' || config.role === 'all') {
-    logger.info({ role: config.role }, 'worker started');
+    worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools) });
+    stoppables.push({ name: 'worker', stop: worker.stop });
   }
 
   let stopping: Promise<void> | undefined;
@@ -75,7 +90,16 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       logger.info('shutdown complete');
     })());
 
-  return { orm, redis, server, port: server ? addressPort(server) : undefined, stop };
+  return { orm, redis, server, worker, port: server ? addressPort(server) : undefined, stop };
+}
+
+/** Slack when it is configured (the Teams notifier joins here); otherwise deliveries are dead-lettered with the reason. */
+function createNotifier(config: Config, orm: MikroORM, logger: Logger, tools: Parameters<WorkerDeps['notifier']>[0]): Notifier {
+  if (config.slack.botToken || config.slack.oauth) {
+    return new SlackNotifier({ orm, slack: config.slack, encryptionKey: config.encryptionKey, ledger: tools.ledger, pacer: tools.pacer, logger: logger.child({ component: 'slack-notifier' }) });
+  }
+  logger.warn('no chat platform configured: reminders and nudges will be dead-lettered');
+  return unconfiguredNotifier;
 }
 
 const addressPort = (server: Server): number => {

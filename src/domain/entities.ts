@@ -2,10 +2,12 @@
 import { AuditEntry } from './audit/audit-entry.entity';
 import { Interaction } from './activities/interaction.entity';
 import { Customer } from './customers/customer.entity';
+import { Delivery } from './deliveries/delivery.entity';
 import { Opportunity } from './opportunities/opportunity.entity';
 import { StageChange } from './opportunities/stage-change.entity';
 import { OrgUnit } from './org/org-unit.entity';
+import { OutboxMessage } from './outbox/outbox-message.entity';
 import { User } from './org/user.entity';
 import { Tenant } from './tenants/tenant.entity';
 
-export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, StageChange, AuditEntry];
+export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, StageChange, AuditEntry, OutboxMessage, Delivery];

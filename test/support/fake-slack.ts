@@ -401,6 +401,10 @@ type Answer = { status: number; body: Json; headers?: Record<string, string>; vi
 type Ctx = { method: string; args: Json; token: string | undefined; team: FakeTeam; origin: string };
 type PendingUpload = { file_id: string; filename: string; length: number; title?: string; bytes?: Buffer; completed: boolean };
 type Waiter = { method: string; predicate: (c: Json) => boolean; after: number; resolve: (c: Json) => void };
+type Hold = { arrived: (c: FakeCall) => void; released: Promise<void>; release: () => void };
+
+/** A call whose answer is held back: Slack has acted on it, the caller has not heard yet. */
+export type HeldCall = { arrived: Promise<FakeCall>; release: () => void };
 
 const JSON_FIELDS = ['blocks', 'attachments', 'view', 'files', 'metadata', 'user_auth_blocks'];
 const NO_TOKEN_METHODS = new Set(['oauth.v2.access', 'oauth.access', 'api.test']);
@@ -443,6 +447,7 @@ export class FakeSlack {
   private lastTsMicros = 0;
   private readonly users = new Map<string, FakeUser>();
   private readonly failures = new Map<string, FailSpec[]>();
+  private readonly holds = new Map<string, Hold[]>();
   private readonly violationLog: Violation[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly uploads = new Map<string, PendingUpload>();
@@ -567,6 +572,21 @@ export class FakeSlack {
     this.failures.set(method, q);
   }
 
+  /**
+   * The next call to `method` is carried out (recorded, message stored) but its HTTP answer waits
+   * until `release()` — the moment to kill a client that has sent a message but not heard back.
+   */
+  holdNext(method: string): HeldCall {
+    let arrived!: (c: FakeCall) => void;
+    const arrival = new Promise<FakeCall>((resolve) => { arrived = resolve; });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    const q = this.holds.get(method) ?? [];
+    q.push({ arrived, released, release });
+    this.holds.set(method, q);
+    return { arrived: arrival, release };
+  }
+
   /** All platform-limit breaches seen (Block Kit, response_url over-use, late acks, expired triggers...). */
   violations(): Violation[] {
     return this.violationLog.map((v) => ({ ...v, messages: [...v.messages] }));
@@ -620,6 +640,8 @@ export class FakeSlack {
 
   close(): Promise<void> {
     for (const w of this.waiters) this.waiters.delete(w);
+    for (const q of this.holds.values()) for (const h of q) h.release();
+    this.holds.clear();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -719,9 +741,14 @@ export class FakeSlack {
     const violations = answer.violations ?? [];
     if (violations.length) this.violationLog.push({ seq, method, messages: violations });
     const body = typeof answer.body === 'object' ? answer.body : {};
-    this.record(this.calls, { seq, method, args, token, at, status: answer.status, response: body, ok: body.ok === true, error: body.ok === true ? undefined : (body.error ?? `http_${answer.status}`), violations });
+    const call = this.record(this.calls, { seq, method, args, token, at, status: answer.status, response: body, ok: body.ok === true, error: body.ok === true ? undefined : (body.error ?? `http_${answer.status}`), violations });
     if (answer.status === 200 && typeof answer.body === 'object' && answer.body.ok === true) {
       answer.headers = { 'x-oauth-scopes': 'commands,chat:write,im:write,users:read,users:read.email,files:write', ...answer.headers };
+    }
+    const hold = this.holds.get(method)?.shift();
+    if (hold) {
+      hold.arrived(call);
+      await hold.released;
     }
     return answer;
   }
@@ -909,6 +936,20 @@ export class FakeSlack {
       const message = this.messageOf(args, ts, team);
       this.messages.set(`${channel}:${ts}`, { ...message, channel });
       return this.ok({ channel, ts, message });
+    },
+
+    'conversations.history': ({ args }) => {
+      const channel = this.resolveChannel(args.channel);
+      if (!channel) return this.fail('channel_not_found');
+      const oldest = Number(args.oldest ?? 0);
+      const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+      const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+      const messages = [...this.messages.values()]
+        .filter((m) => m.channel === channel && Number(m.ts) > oldest)
+        .sort((a, b) => Number(b.ts) - Number(a.ts))
+        .slice(0, limit)
+        .map(({ channel: _channel, metadata, ...m }) => (withMetadata && metadata ? { ...m, metadata } : m));
+      return this.ok({ messages, has_more: false, pin_count: 0, response_metadata: { next_cursor: '' } });
     },
 
     'chat.postEphemeral': ({ args }) => {

@@ -4,6 +4,7 @@ import { createCustomer } from '../../domain/customers/create-customer';
 import { loadCustomer } from '../../domain/customers/customer-access';
 import { releaseCustomer } from '../../domain/customers/release-customer';
 import { loadOpportunity } from '../../domain/opportunities/opportunity-access';
+import { snoozeOpportunity } from '../../domain/opportunities/snooze-opportunity';
 import { resolveAccess } from '../../domain/shared/access';
 import { isDomainError } from '../../domain/shared/domain-error';
 import { card, form, type CommandContext, type CommandResult } from './command-context';
@@ -11,7 +12,7 @@ import { runIntent } from './customer-flow';
 import { poolList } from './customer.command';
 import { decodeCreate, decodePick, encodeCreate, encodePick, fitsInButton } from './intent';
 import { lostReasonForm, moveStageAction, newOppForm, oppList, showOpportunity } from './opp.command';
-import { clip } from './presenters/format';
+import { clip, formatDate } from './presenters/format';
 import type { ActionId } from './reply-model';
 import { cancelVisitAction, visitLogForm, visitOutcomeForm, visitPlanForm, visitRescheduleForm } from './visit.forms';
 import { visitList } from './visit.command';
@@ -86,7 +87,7 @@ export async function handleAction(ctx: CommandContext, action: ActionId, value:
     case 'visit.cancel':
       return cancelVisitAction(ctx, value);
     case 'visit.list_page':
-      return visitList(ctx);
+      return visitList(ctx, Number(value) || 1, true);
     case 'opp.open':
       return showOpportunity(ctx, value);
     case 'opp.stage':
@@ -99,6 +100,11 @@ export async function handleAction(ctx: CommandContext, action: ActionId, value:
       const current = await loadOpportunity(ctx.em, access, id ?? '', 'write');
       if (current.stage !== shownStage) return showOpportunity(ctx, current.id, t('errors.stale'), true);
       return form(lostReasonForm(ctx, value));
+    }
+    case 'opp.snooze': {
+      const [id, days] = value.split('|');
+      const snoozed = await snoozeOpportunity(ctx.em, ctx.actor, id ?? '', Number(days) || 3);
+      return showOpportunity(ctx, snoozed.id, t('opp.snoozed', { title: snoozed.title, date: snoozed.snoozedUntil ? formatDate(snoozed.snoozedUntil.toISOString().slice(0, 10), ctx.user.locale) : '' }));
     }
     case 'opp.list_page': {
       const [whose, page] = value.split('|');

@@ -23,6 +23,7 @@ const KNOWN: Record<ActionId, true> = {
   'opp.win': true,
   'opp.lose': true,
   'opp.list_page': true,
+  'opp.snooze': true,
   'opp.new_for': true,
 };
 

@@ -4,6 +4,7 @@ import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { loadInteraction, requirePlanned } from './interaction-access';
 import type { Interaction } from './interaction.entity';
+import { cancelVisitReminder } from './visit-reminders';
 
 /** Cancels a planned visit; cancelling it again (a double click) is a no-op. */
 export async function cancelVisit(em: EntityManager, actor: Actor, interactionId: string): Promise<Interaction> {
@@ -14,6 +15,7 @@ export async function cancelVisit(em: EntityManager, actor: Actor, interactionId
     requirePlanned(visit);
     const before = snapshot(visit);
     visit.status = 'cancelled';
+    cancelVisitReminder(tx, visit);
     recordAudit(tx, access, 'interaction.cancel', { type: 'interaction', id: visit.id }, before, snapshot(visit));
     return visit;
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { loadCustomer } from '../customers/customer-access';
+import { User } from '../org/user.entity';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
@@ -9,6 +10,7 @@ import { parseInput } from '../shared/validate';
 import { Interaction, interactionTypes } from './interaction.entity';
 import { assertLinkableOpportunity } from './interaction-access';
 import { notesText } from './interaction-input';
+import { scheduleVisitReminder } from './visit-reminders';
 
 const schema = z.object({
   customerId: z.string().uuid('is not a customer id'),
@@ -52,6 +54,7 @@ export async function planVisit(em: EntityManager, actor: Actor, input: PlanVisi
       purpose: data.purpose ?? null,
     } as Interaction);
     await tx.flush();
+    scheduleVisitReminder(tx, visit, await tx.findOneOrFail(User, { id: access.userId }));
     recordAudit(tx, access, 'interaction.plan', { type: 'interaction', id: visit.id }, null, snapshot(visit));
     return visit;
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { Customer } from '../customers/customer.entity';
+import { User } from '../org/user.entity';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
@@ -9,6 +10,7 @@ import { parseInput } from '../shared/validate';
 import { loadInteraction } from './interaction-access';
 import { outcomes, type Interaction } from './interaction.entity';
 import { assertNotInFuture, isoDate, moneyText, notesText } from './interaction-input';
+import { cancelVisitReminder, scheduleFollowUpReminder } from './visit-reminders';
 
 const schema = z.object({
   outcome: z.enum(outcomes, { message: 'must be met, partly or not_met' }),
@@ -41,6 +43,11 @@ export async function recordOutcome(em: EntityManager, actor: Actor, interaction
       followUpDate: data.followUpDate ?? visit.followUpDate,
       cost: data.cost ?? visit.cost,
     });
+    // A done visit needs no reminder any more; a new follow-up date becomes one.
+    if (before?.status === 'planned') cancelVisitReminder(tx, visit);
+    if (data.followUpDate && data.followUpDate !== before?.followUpDate) {
+      scheduleFollowUpReminder(tx, visit, await tx.findOneOrFail(User, { id: visit.userId }));
+    }
     const customer = await tx.findOneOrFail(Customer, { id: visit.customerId });
     if (!customer.lastInteractionAt || customer.lastInteractionAt < occurredAt) customer.lastInteractionAt = occurredAt;
     recordAudit(tx, access, 'interaction.outcome', { type: 'interaction', id: visit.id }, before, snapshot(visit));

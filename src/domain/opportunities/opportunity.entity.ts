@@ -32,6 +32,8 @@ export const Opportunity = defineEntity({
     nextStep: p.text().nullable(),
     lostReason: p.text().nullable(),
     closedAt: p.datetime().nullable(),
+    /** Nudges about this deal are muted until then. */
+    snoozedUntil: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),

@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import type { Stage } from '../opportunities/opportunity.entity';
 import { newId } from '../shared/ids';
 
 export const Tenant = defineEntity({
@@ -13,6 +14,10 @@ export const Tenant = defineEntity({
     defaultLocale: p.string().length(10).default('en'),
     defaultTimezone: p.string().length(64).default('UTC'),
     defaultCurrency: p.string().length(3).default('USD'),
+    /** Local hour (in defaultTimezone) at which stalled-deal nudges go out. */
+    nudgeHour: p.integer().default(9),
+    /** Days a deal may sit in a stage before it counts as stalled, per stage; missing stages use the defaults. */
+    stallDays: p.json<Partial<Record<Stage, number>>>().default('{}'),
     createdAt: p.datetime().onCreate(() => new Date()),
   }),
 });

@@ -1,0 +1,201 @@
+import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import type { Config } from '../../config';
+import type { MikroORM } from '../../db/orm';
+import { SecretBox } from '../../db/secret-box';
+import { User } from '../../domain/org/user.entity';
+import { Tenant } from '../../domain/tenants/tenant.entity';
+import { renderCardBlocks } from '../../cards/slack';
+import type { ChannelPacer } from '../../jobs/channel-pacer';
+import { deliverOnce, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
+import type { ChannelMessage, DeliveryRef, DeliveryResult, DirectMessage, Notifier } from '../../jobs/notifier';
+import type { Logger } from '../../logger';
+import type { CardModel } from '../commands/reply-model';
+import { SlackInstallation } from './slack-installation.entity';
+
+/** Slack answers that no retry will change: the message is dead-lettered and shown to admins. */
+const permanentErrors = new Set([
+  'user_not_found',
+  'channel_not_found',
+  'is_archived',
+  'account_inactive',
+  'not_in_channel',
+  'user_disabled',
+  'cannot_dm_bot',
+  'restricted_action',
+  'token_revoked',
+  'invalid_auth',
+  'not_authed',
+  'missing_scope',
+  'invalid_blocks',
+  'msg_too_long',
+  'no_text',
+  // Our own, before Slack is asked:
+  'user_not_on_slack',
+  'workspace_not_connected',
+]);
+
+/** The message metadata type that carries a delivery's idempotency key inside the Slack message. */
+export const deliveryEventType = 'sfa_delivery';
+
+class SlackTargetError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+export function classifySlackError(err: unknown): Classified {
+  if (err instanceof SlackTargetError) return { kind: 'permanent', code: err.code };
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
+  if (e.code === ErrorCode.RateLimitedError) return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
+  if (e.code === ErrorCode.PlatformError) {
+    const code = e.data?.error ?? 'unknown_error';
+    // Slack answered: the message was not posted, whatever the error.
+    return permanentErrors.has(code) ? { kind: 'permanent', code } : { kind: 'transient', code, uncertain: false };
+  }
+  if (e.code === ErrorCode.HTTPError) return { kind: 'transient', code: 'http_error', uncertain: true };
+  // Timeouts and broken connections: Slack may have posted before we lost the answer.
+  if (e.code === ErrorCode.RequestError) return { kind: 'transient', code: 'request_error', uncertain: true };
+  return { kind: 'transient', code: (e.message ?? 'error').slice(0, 100), uncertain: false };
+}
+
+export type SlackNotifierOptions = {
+  orm: MikroORM;
+  slack: Config['slack'];
+  encryptionKey?: string;
+  ledger: DeliveryLedger;
+  pacer: ChannelPacer;
+  logger: Logger;
+};
+
+/**
+ * Delivers cards as Slack DMs and channel posts with the tenant's bot token: the single-workspace
+ * SLACK_BOT_TOKEN, or the tenant's OAuth installation. Each message carries its idempotency key
+ * as message metadata, so after a crash mid-send the next attempt can find the copy Slack already
+ * has instead of posting again (this look-up needs the `im:history` scope for DMs; without it the
+ * next attempt posts).
+ */
+export class SlackNotifier implements Notifier {
+  private readonly clients = new Map<string, WebClient>();
+  private readonly tokens = new Map<string, { token: string; until: number }>();
+  private readonly dmChannels = new Map<string, string>();
+  private readonly people = new Map<string, { slackUserId: string | null; until: number }>();
+  private readonly box?: SecretBox;
+  private warnedHistory = false;
+
+  constructor(private readonly opts: SlackNotifierOptions) {
+    if (opts.slack.oauth && opts.encryptionKey) this.box = new SecretBox(opts.encryptionKey);
+  }
+
+  sendDirect(m: DirectMessage): Promise<DeliveryResult> {
+    const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, userId: m.userId };
+    return deliverOnce(this.opts.ledger, ref, async () => {
+      const slackUserId = await this.slackUserOf(m.tenantId, m.userId);
+      const client = await this.clientFor(m.tenantId);
+      const channel = await this.openDm(client, m.tenantId, slackUserId);
+      return this.transport(client, channel, m.card, m.idempotencyKey);
+    }, classifySlackError);
+  }
+
+  postToChannel(m: ChannelMessage): Promise<DeliveryResult> {
+    const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, channel: m.channelId };
+    return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.clientFor(m.tenantId), m.channelId, m.card, m.idempotencyKey), classifySlackError);
+  }
+
+  private transport(client: WebClient, channel: string, card: CardModel, key: string): Transport {
+    return {
+      channel,
+      pace: () => this.opts.pacer.wait(channel, key),
+      send: async () => {
+        const res = await client.chat.postMessage({ channel, ...renderCardBlocks(card), metadata: { event_type: deliveryEventType, event_payload: { key } } });
+        return res.ts ?? null;
+      },
+      findPrevious: (since) => this.findPrevious(client, channel, key, since),
+    };
+  }
+
+  private async findPrevious(client: WebClient, channel: string, key: string, since: Date): Promise<string | null> {
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      let res;
+      try {
+        res = await client.conversations.history({ channel, oldest: String(since.getTime() / 1000 - 60), limit: 200, include_all_metadata: true, cursor });
+      } catch (err) {
+        const code = (err as { data?: { error?: string } }).data?.error;
+        if (code === 'missing_scope' || code === 'not_in_channel') {
+          if (!this.warnedHistory) this.opts.logger.warn({ code }, 'cannot read channel history to check for an earlier copy: add the im:history scope');
+          this.warnedHistory = true;
+          return null;
+        }
+        throw err;
+      }
+      const found = res.messages?.find((msg) => {
+        const meta = (msg as { metadata?: { event_type?: string; event_payload?: { key?: string } } }).metadata;
+        return meta?.event_type === deliveryEventType && meta.event_payload?.key === key;
+      });
+      if (found?.ts) return found.ts;
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+    return null;
+  }
+
+  /** The user's Slack id, remembered for a minute (a reminder burst asks for the same people). */
+  private async slackUserOf(tenantId: string, userId: string): Promise<string> {
+    const cacheKey = `${tenantId}:${userId}`;
+    let known = this.people.get(cacheKey);
+    if (!known || known.until < Date.now()) {
+      const user = await this.opts.orm.em.fork().findOne(User, { id: userId, tenantId, active: true });
+      if (!user) throw new SlackTargetError('user_not_found');
+      known = { slackUserId: user.slackUserId ?? null, until: Date.now() + 60_000 };
+      this.people.set(cacheKey, known);
+    }
+    if (!known.slackUserId) throw new SlackTargetError('user_not_on_slack');
+    return known.slackUserId;
+  }
+
+  private async openDm(client: WebClient, tenantId: string, slackUserId: string): Promise<string> {
+    const cacheKey = `${tenantId}:${slackUserId}`;
+    const cached = this.dmChannels.get(cacheKey);
+    if (cached) return cached;
+    const res = await client.conversations.open({ users: slackUserId });
+    const channel = res.channel?.id;
+    if (!channel) throw new SlackTargetError('channel_not_found');
+    this.dmChannels.set(cacheKey, channel);
+    return channel;
+  }
+
+  private async clientFor(tenantId: string): Promise<WebClient> {
+    const token = await this.tokenFor(tenantId);
+    let client = this.clients.get(token);
+    if (!client) {
+      client = new WebClient(token, {
+        slackApiUrl: this.opts.slack.apiUrl,
+        // The worker decides about retries (backoff, Retry-After for the whole queue), not the client.
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 0 },
+        timeout: 10_000,
+        logLevel: LogLevel.ERROR,
+      });
+      this.clients.set(token, client);
+    }
+    return client;
+  }
+
+  private async tokenFor(tenantId: string): Promise<string> {
+    const cached = this.tokens.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.token;
+    const em = this.opts.orm.em.fork();
+    let token: string | undefined;
+    if (this.opts.slack.oauth && this.box) {
+      const row = await em.findOne(SlackInstallation, { tenantId });
+      token = row ? (JSON.parse(this.box.open(row.encrypted)) as { bot?: { token?: string } }).bot?.token : undefined;
+    } else if (this.opts.slack.botToken) {
+      const tenant = await em.findOne(Tenant, { id: tenantId });
+      token = tenant?.slackTeamId ? this.opts.slack.botToken : undefined;
+    }
+    if (!token) throw new SlackTargetError('workspace_not_connected');
+    // Re-read now and then: an uninstall or a reinstall changes the token.
+    this.tokens.set(tenantId, { token, until: Date.now() + 60_000 });
+    return token;
+  }
+}

@@ -1,0 +1,50 @@
+import type { JobsOptions } from 'bullmq';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MikroORM } from '../db/orm';
+import type { Logger } from '../logger';
+import type { Clock } from './clock';
+import type { Notifier } from './notifier';
+import type { JobQueues, QueueName } from './queues';
+
+export type JobContext = {
+  /** A fresh unit of work for this run. */
+  em: EntityManager;
+  orm: MikroORM;
+  notifier: Notifier;
+  queues: JobQueues;
+  clock: Clock;
+  log: Logger;
+};
+
+/**
+ * One kind of job: where it runs, its deterministic id (so enqueuing twice is harmless), retry
+ * options, and a handler that re-reads what it needs and returns a word for the log.
+ */
+export type JobDefinition<D extends object> = {
+  name: string;
+  queue: QueueName;
+  jobId: (data: D) => string;
+  options?: JobsOptions;
+  handle: (data: D, ctx: JobContext) => Promise<string>;
+};
+
+export const defineJob = <D extends object>(definition: JobDefinition<D>): JobDefinition<D> => definition;
+
+/**
+ * Messages: retried with exponential backoff for about two hours (a chat outage delays them), then
+ * dead-lettered. Finished jobs are kept a day for the dashboard.
+ */
+export const deliveryJobOptions: JobsOptions = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 2000, jitter: 0.3 },
+  removeOnComplete: { age: 24 * 3600, count: 20_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+/** Ticks and scans: kept two days, so their per-day job ids also deduplicate a late second tick. */
+export const scheduleJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: 2 * 24 * 3600 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};

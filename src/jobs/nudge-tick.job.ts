@@ -1,0 +1,51 @@
+import { DateTime } from 'luxon';
+import { User } from '../domain/org/user.entity';
+import { Tenant } from '../domain/tenants/tenant.entity';
+import { defineJob, scheduleJobOptions } from './job-definition';
+import { managerSummaryJob } from './manager-summary.job';
+import { nudgeScanJob } from './nudge-scan.job';
+
+export type NudgeTickData = { hour?: string };
+
+/** A tick missed while no worker ran (a deploy at 09:00) is caught up within this many hours. */
+const catchUpHours = 3;
+
+const zoneOr = (zone: string, fallback: string) => (DateTime.local().setZone(zone).isValid ? zone : fallback);
+const due = (local: DateTime, hour: number) => local.hour >= hour && local.hour < hour + catchUpHours;
+
+/**
+ * Hourly, from a BullMQ job scheduler (one per deployment, however many workers). It only fans
+ * out: a scan per tenant whose local time has reached its nudge hour, and on Mondays a summary per
+ * manager at that hour in the manager's own time zone. Job ids carry the local day (or week), so a
+ * second tick that day adds nothing.
+ */
+export const nudgeTickJob = defineJob<NudgeTickData>({
+  name: 'nudge-tick',
+  queue: 'schedules',
+  jobId: (d) => `nudge-tick.${d.hour ?? 'manual'}`,
+  options: scheduleJobOptions,
+  async handle(_data, { em, queues, clock }) {
+    const now = clock.now();
+    const tenants = await em.find(Tenant, {});
+    let scans = 0;
+    for (const tenant of tenants) {
+      const local = DateTime.fromJSDate(now, { zone: zoneOr(tenant.defaultTimezone, 'UTC') });
+      if (!due(local, tenant.nudgeHour)) continue;
+      await queues.add(nudgeScanJob, { tenantId: tenant.id, date: local.toISODate()! });
+      scans++;
+    }
+    const byId = new Map(tenants.map((t) => [t.id, t]));
+    const managers = await em.find(User, { role: 'manager', active: true });
+    let summaries = 0;
+    for (const manager of managers) {
+      const tenant = byId.get(manager.tenantId);
+      if (!tenant) continue;
+      const local = DateTime.fromJSDate(now, { zone: zoneOr(manager.timezone, tenant.defaultTimezone) });
+      if (local.weekday !== 1 || !due(local, tenant.nudgeHour)) continue;
+      const week = `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
+      await queues.add(managerSummaryJob, { tenantId: tenant.id, userId: manager.id, week, weekOf: local.startOf('week').toISODate()! });
+      summaries++;
+    }
+    return `${scans} scans, ${summaries} summaries`;
+  },
+});

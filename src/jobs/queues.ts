@@ -1,0 +1,70 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import type { JobDefinition } from './job-definition';
+
+/**
+ * `deliveries` sends messages (its rate limit is the chat platform's); `schedules` runs the clock
+ * ticks and per-tenant scans that fan out into deliveries.
+ */
+export const queueNames = ['deliveries', 'schedules'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+/**
+ * Workers block on Redis and must wait out a reconnect (`maxRetriesPerRequest: null`); producers
+ * (the outbox relay, fan-out, the dashboard) must fail fast so a Redis outage surfaces as an error
+ * and the work stays in PostgreSQL. Every connection logs its errors: an unhandled 'error' event
+ * would end the process.
+ */
+export function redisConnection(url: string, purpose: 'worker' | 'producer', logger: Logger): Redis {
+  const redis =
+    purpose === 'worker'
+      ? new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(200 * n, 2000) })
+      : new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n) => Math.min(200 * n, 2000) });
+  redis.on('error', quietly(logger, `redis (${purpose})`));
+  return redis;
+}
+
+/** An error logger that says a broken connection once every 10 s, not on every reconnect attempt. */
+export function quietly(logger: Logger, what: string): (err: Error) => void {
+  let last = 0;
+  return (err) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    logger.warn({ err: err.message }, `${what} problem`);
+  };
+}
+
+/** The producer side of every queue, on one fail-fast connection. */
+export class JobQueues {
+  readonly connection: Redis;
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(redisUrl: string, readonly prefix: string, logger: Logger) {
+    this.connection = redisConnection(redisUrl, 'producer', logger);
+    const make = (name: QueueName) => {
+      const queue = new Queue(name, { connection: this.connection, prefix });
+      queue.on('error', quietly(logger, `queue ${name}`));
+      return queue;
+    };
+    this.queues = { deliveries: make('deliveries'), schedules: make('schedules') };
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  all(): Queue[] {
+    return queueNames.map((n) => this.queues[n]);
+  }
+
+  /** Enqueues a job under its deterministic id: adding the same job twice while it exists is a no-op. */
+  async add<D extends object>(definition: JobDefinition<D>, data: D, options: JobsOptions = {}): Promise<void> {
+    await this.queues[definition.queue].add(definition.name, data, { ...definition.options, ...options, jobId: definition.jobId(data) });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.all().map((q) => q.close()));
+    this.connection.disconnect();
+  }
+}

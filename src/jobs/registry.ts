@@ -1,0 +1,23 @@
+import type { OutboxTopic } from '../domain/outbox/write-outbox';
+import type { JobDefinition } from './job-definition';
+import { followUpReminderJob } from './follow-up-reminder.job';
+import { managerSummaryJob } from './manager-summary.job';
+import { nudgeDigestJob } from './nudge-digest.job';
+import { nudgeScanJob } from './nudge-scan.job';
+import { nudgeTickJob } from './nudge-tick.job';
+import { visitReminderJob } from './visit-reminder.job';
+
+/** Every job the worker runs, by name. A job added here runs; a name not here fails unrecoverably. */
+export const jobDefinitions = [visitReminderJob, followUpReminderJob, nudgeTickJob, nudgeScanJob, nudgeDigestJob, managerSummaryJob] as const;
+
+// Each definition keeps its own data type; the worker only needs to look them up by name.
+const byName = new Map<string, JobDefinition<object>>(jobDefinitions.map((d) => [d.name, d as unknown as JobDefinition<object>]));
+
+export const findJob = (name: string): JobDefinition<object> | undefined => byName.get(name);
+
+/** Outbox topics and the job each becomes; the relay publishes rows through this map. */
+type OutboxJob = JobDefinition<{ outboxId: string; tenantId: string }>;
+export const outboxTopics: Record<OutboxTopic, OutboxJob> = {
+  'visit.reminder': visitReminderJob as unknown as OutboxJob,
+  'visit.follow_up': followUpReminderJob as unknown as OutboxJob,
+};

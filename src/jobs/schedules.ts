@@ -1,0 +1,20 @@
+import { scheduleJobOptions } from './job-definition';
+import { nudgeTickJob } from './nudge-tick.job';
+import type { JobQueues } from './queues';
+
+export const nudgeTickSchedulerId = 'nudge-tick';
+
+/**
+ * The repeating jobs, as BullMQ job schedulers: upserting the same scheduler id from every worker
+ * at start-up leaves exactly one, so several replicas never fire a tick twice.
+ */
+export async function ensureSchedules(queues: JobQueues, options: { onlyIfMissing?: boolean } = {}): Promise<void> {
+  const schedules = queues.queue('schedules');
+  // At start-up always upsert (a changed pattern takes effect); later only restore a lost one.
+  if (options.onlyIfMissing && (await schedules.getJobScheduler(nudgeTickSchedulerId))) return;
+  await schedules.upsertJobScheduler(
+    nudgeTickSchedulerId,
+    { pattern: '0 * * * *', tz: 'UTC' },
+    { name: nudgeTickJob.name, data: {}, opts: { attempts: scheduleJobOptions.attempts, backoff: scheduleJobOptions.backoff, removeOnComplete: { age: 2 * 24 * 3600 }, removeOnFail: { age: 14 * 24 * 3600 } } },
+  );
+}

@@ -1,0 +1,119 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
+import type { MikroORM } from '../db/orm';
+import type { Logger } from '../logger';
+import { ChannelPacer } from './channel-pacer';
+import { systemClock, type Clock } from './clock';
+import { DeliveryLedger } from './delivery-ledger';
+import { PacedError, PermanentDeliveryError, RateLimitedError, TransientDeliveryError, type Notifier } from './notifier';
+import { OutboxRelay } from './outbox-relay';
+import { findJob } from './registry';
+import { JobQueues, queueNames, quietly, redisConnection, type QueueName } from './queues';
+import { ensureSchedules } from './schedules';
+
+export type WorkerDeps = {
+  config: Pick<Config, 'redisUrl' | 'jobs'>;
+  orm: MikroORM;
+  logger: Logger;
+  /** Builds the notifier once the worker's ledger and pacer exist (Slack, Teams, or none). */
+  notifier: (tools: { ledger: DeliveryLedger; pacer: ChannelPacer }) => Notifier;
+  clock?: Clock;
+};
+
+export type RunningWorker = {
+  queues: JobQueues;
+  relay: OutboxRelay;
+  ledger: DeliveryLedger;
+  workers: Worker[];
+  /** Stops taking jobs, lets running ones finish, then closes the queues (not the ORM). */
+  stop: () => Promise<void>;
+};
+
+/**
+ * The worker role: one BullMQ worker per queue, the outbox relay, and the job schedulers.
+ * Safe to run in several processes at once: rows, jobs and deliveries are all claimed.
+ */
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const { config, orm } = deps;
+  const log = deps.logger.child({ component: 'worker' });
+  const clock = deps.clock ?? systemClock;
+  const queues = new JobQueues(config.redisUrl, config.jobs.queuePrefix, log);
+  const ledger = new DeliveryLedger(orm, config.jobs.lockMs);
+  const pacer = new ChannelPacer(queues.connection, config.jobs.queuePrefix);
+  const notifier = deps.notifier({ ledger, pacer });
+
+  const settle = (job: Job) =>
+    job.data?.outboxId ? orm.em.getConnection().execute(`update outbox set settled_at = now() where id = ? and settled_at is null`, [job.data.outboxId]) : undefined;
+
+  const runJob = async (worker: Worker, job: Job, token?: string) => {
+    const definition = findJob(job.name);
+    if (!definition) throw new UnrecoverableError(`no job named ${job.name}`);
+    const jobLog = log.child({ job: job.name, jobId: job.id });
+    try {
+      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier, queues, clock, log: jobLog });
+      await settle(job);
+      jobLog.debug({ outcome }, 'job done');
+      return outcome;
+    } catch (err) {
+      if (err instanceof RateLimitedError) {
+        // The platform's Retry-After applies to the whole queue; the job itself has not failed.
+        jobLog.warn({ retryAfterMs: err.retryAfterMs }, 'rate limited by the chat platform');
+        await worker.rateLimit(err.retryAfterMs);
+        throw Worker.RateLimitError();
+      }
+      if (err instanceof PacedError) {
+        await job.moveToDelayed(err.notBefore, token);
+        throw new DelayedError();
+      }
+      if (err instanceof PermanentDeliveryError) {
+        jobLog.warn({ code: err.code }, 'delivery dead-lettered');
+        await settle(job);
+        throw new UnrecoverableError(err.code);
+      }
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        if (err instanceof TransientDeliveryError) await ledger.markDead(err.ref, `retries exhausted: ${err.code}`);
+        await settle(job);
+      }
+      throw err;
+    }
+  };
+
+  const connections: Redis[] = [];
+  const concurrency: Record<QueueName, number> = { deliveries: config.jobs.concurrency, schedules: 2 };
+  const workers = queueNames.map((name) => {
+    const connection = redisConnection(config.redisUrl, 'worker', log);
+    connections.push(connection);
+    const worker: Worker = new Worker(name, (job, token) => runJob(worker, job, token), {
+      connection,
+      prefix: config.jobs.queuePrefix,
+      concurrency: concurrency[name],
+      lockDuration: config.jobs.lockMs,
+      stalledInterval: config.jobs.lockMs,
+      maxStalledCount: 2,
+    });
+    worker.on('error', quietly(log, `worker ${name}`));
+    worker.on('failed', (job, err) => {
+      if (job && !(err instanceof DelayedError)) log.warn({ job: job.name, jobId: job.id, attempt: job.attemptsMade, err: err.message }, 'job failed');
+    });
+    return worker;
+  });
+
+  const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs });
+  relay.start();
+  // Not fatal: with Redis down at start the sweeper restores the schedules once it is back.
+  await ensureSchedules(queues).catch((err: Error) => log.warn({ err: err.message }, 'job schedules not set up yet'));
+  log.info({ queues: queueNames, prefix: config.jobs.queuePrefix, concurrency: config.jobs.concurrency }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await relay.stop();
+      // close() waits for the jobs in hand to finish.
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      for (const c of connections) c.disconnect();
+      log.info('worker stopped');
+    })());
+  return { queues, relay, ledger, workers, stop };
+}
