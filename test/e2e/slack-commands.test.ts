@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { Interaction } from '../../src/domain/activities/interaction.entity';
 import { Customer } from '../../src/domain/customers/customer.entity';
+import { Delivery } from '../../src/domain/deliveries/delivery.entity';
 import { Opportunity } from '../../src/domain/opportunities/opportunity.entity';
 import { User } from '../../src/domain/org/user.entity';
 import { eventually } from '../support/eventually';
@@ -221,6 +222,18 @@ test('admin commands: refused for a rep, done for an admin', async () => {
   const done = await w.slack.command(ids.admin, '/sfa', 'admin role <@UREPEAST2|bob> manager');
   expect(textOf(done.body)).toContain('is now a manager');
   expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).role).toBe('manager');
+});
+
+test('/sfa admin failures lists dead-lettered messages to admins only', async () => {
+  const em = w.em();
+  const rep = await em.findOneOrFail(User, { slackUserId: ids.repWest });
+  em.create(Delivery, { tenantId: w.tenant.id, idempotencyKey: 'test:dead:1', kind: 'visit_reminder', userId: rep.id, channel: 'DWEST', status: 'dead', attempts: 3, error: 'account_inactive' } as Delivery);
+  await em.flush();
+  const forAdmin = await w.slack.command(ids.admin, '/sfa', 'admin failures');
+  expect(textOf(forAdmin.body)).toContain('account_inactive');
+  expect(textOf(forAdmin.body)).toContain('Wu West');
+  const forRep = await w.slack.command(ids.repWest, '/sfa', 'admin failures');
+  expect(textOf(forRep.body)).not.toContain('account_inactive');
 });
 
 test('SLACK_ADMIN_USER_IDS bootstraps an admin on first contact', async () => {

@@ -34,6 +34,7 @@ export const examples = {
   adminHelp: '/sfa admin',
   adminUnits: '/sfa admin units',
   adminUsers: '/sfa admin users',
+  adminFailures: '/sfa admin failures',
   adminRole: '/sfa admin role @amy manager',
   adminUnit: '/sfa admin unit @amy Sales/East',
   adminManager: '/sfa admin manager Sales/East @li',
@@ -334,6 +335,7 @@ export type SfaCommand =
   | { kind: 'admin_help' }
   | { kind: 'admin_units' }
   | { kind: 'admin_users' }
+  | { kind: 'admin_failures' }
   | { kind: 'admin_role'; user: string; role: Role }
   | { kind: 'admin_unit'; user: string; unit: string }
   | { kind: 'admin_manager'; unit: string; user: string }
@@ -377,6 +379,7 @@ export function parseSfaCommand(text: string): SfaCommand {
 
   if (v === 'units') return { kind: 'admin_units' };
   if (v === 'users') return { kind: 'admin_users' };
+  if (v === 'failures') return { kind: 'admin_failures' };
   if (v === 'role') {
     const example = examples.adminRole;
     if (!args[0]) return { kind: 'invalid', reason: 'missing_user', example };

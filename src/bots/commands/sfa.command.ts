@@ -1,3 +1,4 @@
+import { listFailedDeliveries } from '../../domain/deliveries/list-failed-deliveries';
 import { listOrgUnits } from '../../domain/org/list-org-units';
 import { listTeamMembers } from '../../domain/org/list-team-members';
 import { ensureOrgUnitPath } from '../../domain/org/ensure-org-unit-path';
@@ -9,6 +10,7 @@ import { User } from '../../domain/org/user.entity';
 import { requireRole, resolveAccess } from '../../domain/shared/access';
 import { card, type CommandContext, type CommandResult } from './command-context';
 import { parseSfaCommand } from './command-grammar';
+import { failedDeliveriesCard } from './presenters/failed-deliveries-card';
 import { clip } from './presenters/format';
 
 /** `/sfa help` for everyone, `/sfa admin …` for admins (the domain re-checks the role). */
@@ -29,6 +31,8 @@ export async function sfaCommand(ctx: CommandContext, text: string): Promise<Com
       const users = await listTeamMembers(ctx.em, ctx.actor);
       return card({ kind: 'card', header: t('admin.usersHeader'), sections: [{ lines: users.slice(0, 60).map((u) => `• ${clip(u.name, 40)} · ${u.role}${u.slackUserId ? ` · <@${u.slackUserId}>` : ''}`) }] });
     }
+    case 'admin_failures':
+      return card(failedDeliveriesCard(await listFailedDeliveries(ctx.em, ctx.actor, { limit: 20 }), ctx));
     case 'admin_role': {
       const user = await findUser(ctx, parsed.user);
       if (!user) return card({ kind: 'card', tone: 'warn', text: t('admin.unknownUser', { user: parsed.user }) });

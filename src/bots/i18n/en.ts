@@ -56,7 +56,7 @@ export const en = {
     ].join('\n'),
     admin: [
       '*/sfa admin* — for admins',
-      '• `/sfa admin users` · `/sfa admin units`',
+      '• `/sfa admin users` · `/sfa admin units` · `/sfa admin failures`',
       '• `/sfa admin role @amy manager`',
       '• `/sfa admin unit @amy Sales/East`',
       '• `/sfa admin manager Sales/East @li`',

@@ -58,7 +58,7 @@ export const zhCN: Messages = {
     ].join('\n'),
     admin: [
       '*/sfa admin* — 管理员命令',
-      '• `/sfa admin users` · `/sfa admin units`',
+      '• `/sfa admin users` · `/sfa admin units` · `/sfa admin failures`',
       '• `/sfa admin role @amy manager`',
       '• `/sfa admin unit @amy 销售部/华东`',
       '• `/sfa admin manager 销售部/华东 @li`',
