@@ -25,6 +25,9 @@ const userCount = Number(process.env.USERS ?? 500);
 const workerCount = Number(process.env.WORKERS ?? 2);
 const concurrency = Number(process.env.CONCURRENCY ?? 50);
 const windowMs = Number(process.env.WINDOW_S ?? 60) * 1000;
+// Reminders (one per user by default) delivered 15 s before the measured minute, not measured:
+// a worker that has been running, with every DM opened once before. WARMUP=0 measures a cold start.
+const warmup = Number(process.env.WARMUP ?? userCount);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const baseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const leadMinutes = 30;
@@ -72,9 +75,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < workerCount; i++) workers.push(await spawnWorker(env, { execArgv, entry }));
 
     // Every reminder falls due within one minute, starting once planning is surely done.
-    const dueStart = Date.now() + 30_000 + reminders * 3;
+    const dueStart = Date.now() + 30_000 + (reminders + warmup) * 3;
     const planned: Array<{ key: string; due: number; channel: string }> = [];
-    const jobs = Array.from({ length: reminders }, (_, i) => ({ user: users[i % userCount]!, customer: customers[i % userCount]!, due: dueStart + Math.floor(Math.random() * windowMs) }));
+    const warm: Array<{ key: string; due: number; channel: string }> = [];
+    const jobs = [
+      ...Array.from({ length: warmup }, (_, i) => ({ warm: true, user: users[i % userCount]!, customer: customers[i % userCount]!, due: dueStart - 15_000 + Math.floor(Math.random() * 5000) })),
+      ...Array.from({ length: reminders }, (_, i) => ({ warm: false, user: users[i % userCount]!, customer: customers[i % userCount]!, due: dueStart + Math.floor(Math.random() * windowMs) })),
+    ];
     const planStarted = Date.now();
     let next = 0;
     await Promise.all(
@@ -83,17 +90,19 @@ async function main(): Promise<void> {
           const job = jobs[next++]!;
           const scheduledAt = new Date(job.due + leadMinutes * 60_000);
           const visit = await planVisit(orm.em.fork(), userActor(tenant.id, job.user.id, 'rep'), { customerId: job.customer.id, scheduledAt });
-          planned.push({ key: `visit-reminder.${visit.id}.${scheduledAt.getTime()}`, due: job.due, channel: `D${job.user.slackUserId!.slice(1)}` });
+          (job.warm ? warm : planned).push({ key: `visit-reminder.${visit.id}.${scheduledAt.getTime()}`, due: job.due, channel: `D${job.user.slackUserId!.slice(1)}` });
         }
       }),
     );
     const planMs = Date.now() - planStarted;
-    process.stdout.write(`planned ${planned.length} visits in ${sec(planMs)} (${Math.round(planned.length / (planMs / 1000))}/s); first reminder due in ${sec(dueStart - Date.now())}\n`);
+    process.stdout.write(`planned ${jobs.length} visits (${warm.length} for the warm-up) in ${sec(planMs)} (${Math.round(jobs.length / (planMs / 1000))}/s); the measured minute starts in ${sec(dueStart - Date.now())}\n`);
     if (Date.now() > dueStart) process.stdout.write('warning: planning overran the first due time\n');
 
     // Wait until everything is delivered, or nothing moved for 30 s after the last due time.
     const lastDue = Math.max(...planned.map((p) => p.due));
-    const ok = () => fake.callsTo('chat.postMessage').filter((c) => c.ok);
+    const measured = new Set(planned.map((p) => p.key));
+    const all = () => fake.callsTo('chat.postMessage').filter((c) => c.ok);
+    const ok = () => all().filter((c) => measured.has(c.args.metadata?.event_payload?.key));
     let seen = 0;
     let quietSince = Date.now();
     for (;;) {
@@ -110,11 +119,16 @@ async function main(): Promise<void> {
       const key = call.args.metadata?.event_payload?.key as string;
       byKey.set(key, [...(byKey.get(key) ?? []), call]);
     }
-    const duplicates = [...byKey.values()].reduce((n, calls) => n + calls.length - 1, 0);
-    const lost = planned.filter((p) => !byKey.has(p.key));
+    const everyKey = new Map<string, number>();
+    for (const call of all()) everyKey.set(call.args.metadata?.event_payload?.key, (everyKey.get(call.args.metadata?.event_payload?.key) ?? 0) + 1);
+    // Duplicates and losses count the warm-up too.
+    const duplicates = [...everyKey.values()].reduce((n, count) => n + count - 1, 0);
+    const lostWarm = warm.filter((w) => !everyKey.has(w.key)).length;
+    const lost = [...planned.filter((p) => !byKey.has(p.key)), ...Array.from({ length: lostWarm })];
     const lags: number[] = [];
     const excess: number[] = [];
     let tooClose = 0;
+    let minGap = Infinity;
     const byChannel = new Map<string, Array<{ due: number; at: number }>>();
     for (const p of planned) {
       const first = byKey.get(p.key)?.[0];
@@ -131,6 +145,7 @@ async function main(): Promise<void> {
         ideal = Math.max(due, ideal + paceMs);
         excess.push(ats[k]! - ideal);
         if (k > 0 && ats[k]! - ats[k - 1]! < paceMs * 0.9) tooClose++;
+        if (k > 0) minGap = Math.min(minGap, ats[k]! - ats[k - 1]!);
       });
     }
     lags.sort((a, b) => a - b);
@@ -139,14 +154,28 @@ async function main(): Promise<void> {
     const span = Math.max(...ats) - Math.min(...ats);
     const firstDue = Math.min(...planned.map((p) => p.due));
     const lines = [
-      `reminders: ${planned.length} across ${userCount} users, due within one minute; ${workerCount} worker process(es), concurrency ${concurrency}`,
+      `reminders: ${planned.length} across ${userCount} users, due within ${sec(windowMs)}; ${workerCount} worker process(es), concurrency ${concurrency}; warm-up: ${warm.length ? `${warm.length} reminders just before` : 'none (cold start)'}`,
       `delivered: ${byKey.size}   duplicates: ${duplicates}   lost: ${lost.length}`,
       `lag after due time:            p50 ${sec(pct(lags, 50))}   p99 ${sec(pct(lags, 99))}   max ${sec(lags.at(-1) ?? NaN)}`,
       `lag beyond per-channel pacing: p50 ${sec(pct(excess, 50))}   p99 ${sec(pct(excess, 99))}   max ${sec(excess.at(-1) ?? NaN)}`,
       `throughput: ${(ats.length / (span / 1000)).toFixed(0)} messages/s over ${sec(span)}; all delivered ${sec(Math.max(...ats) - firstDue)} after the first due time`,
-      `pacing: ${tooClose} messages less than 0.9 s after the previous one in the same DM; platform-limit violations: ${fake.violations().length}`,
+      `pacing: ${tooClose} messages less than 0.9 s after the previous one in the same DM (closest: ${sec(minGap)}); platform-limit violations: ${fake.violations().length}`,
       `Slack calls: ${fake.callsTo('chat.postMessage').length} chat.postMessage, ${fake.callsTo('conversations.open').length} conversations.open, ${fake.callsTo('conversations.history').length} conversations.history`,
     ];
+    if (process.env.BENCH_DETAIL) {
+      // Lag by due time, 10 s buckets: a backlog that builds up shows as a rising p50.
+      const buckets = new Map<number, number[]>();
+      for (const p of planned) {
+        const first = byKey.get(p.key)?.[0];
+        if (!first) continue;
+        const b = Math.floor((p.due - firstDue) / 10_000);
+        buckets.set(b, [...(buckets.get(b) ?? []), first.at.getTime() - p.due]);
+      }
+      for (const [b, l] of [...buckets].sort((x, y) => x[0] - y[0])) {
+        l.sort((x, y) => x - y);
+        lines.push(`  due +${b * 10}s: ${l.length} msgs, lag p50 ${sec(pct(l, 50))} p99 ${sec(pct(l, 99))}`);
+      }
+    }
     const problems = new Map<string, number>();
     for (const entry of workers.flatMap((w) => w.logs)) if (Number(entry.level) >= 40) problems.set(String(entry.msg), (problems.get(String(entry.msg)) ?? 0) + 1);
     lines.push(`worker warnings: ${problems.size ? [...problems].map(([msg, n]) => `${n}× ${msg}`).join('; ') : 'none'}`);

@@ -96,7 +96,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
 /** Slack when it is configured (the Teams notifier joins here); otherwise deliveries are dead-lettered with the reason. */
 function createNotifier(config: Config, orm: MikroORM, logger: Logger, tools: Parameters<WorkerDeps['notifier']>[0]): Notifier {
   if (config.slack.botToken || config.slack.oauth) {
-    return new SlackNotifier({ orm, slack: config.slack, encryptionKey: config.encryptionKey, ledger: tools.ledger, pacer: tools.pacer, logger: logger.child({ component: 'slack-notifier' }) });
+    return new SlackNotifier({ orm, slack: config.slack, encryptionKey: config.encryptionKey, ...tools, logger: logger.child({ component: 'slack-notifier' }) });
   }
   logger.warn('no chat platform configured: reminders and nudges will be dead-lettered');
   return unconfiguredNotifier;

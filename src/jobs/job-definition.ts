@@ -31,7 +31,7 @@ export type JobDefinition<D extends object> = {
 export const defineJob = <D extends object>(definition: JobDefinition<D>): JobDefinition<D> => definition;
 
 /**
- * Messages: retried with exponential backoff for about two hours (a chat outage delays them), then
+ * Messages: retried with exponential backoff for about an hour (a chat outage delays them), then
  * dead-lettered. Finished jobs are kept a day for the dashboard.
  */
 export const deliveryJobOptions: JobsOptions = {

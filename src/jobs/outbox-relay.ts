@@ -169,7 +169,7 @@ export class OutboxRelay {
     );
     const states = await withTimeout(
       Promise.all(rows.map((r) => this.queues.queue(queueOf(r.topic)).getJobState(r.job_id))),
-      this.redisTimeoutMs * 3,
+      this.redisTimeoutMs,
     );
     const lost = rows.filter((_, i) => states[i] === 'unknown').map((r) => r.id);
     const finished = rows.filter((_, i) => states[i] === 'completed' || states[i] === 'failed').map((r) => r.id);

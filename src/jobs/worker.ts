@@ -12,14 +12,23 @@ import { findJob } from './registry';
 import { JobQueues, queueNames, quietly, redisConnection, type QueueName } from './queues';
 import { ensureSchedules } from './schedules';
 
+/** How long SIGTERM waits for running jobs (a Slack call times out after 10 s, pacing waits at most 1 s). */
+const shutdownGraceMs = 60_000;
+
+const bounded = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms).unref())]);
+
 export type WorkerDeps = {
   config: Pick<Config, 'redisUrl' | 'jobs'>;
   orm: MikroORM;
   logger: Logger;
   /** Builds the notifier once the worker's ledger and pacer exist (Slack, Teams, or none). */
-  notifier: (tools: { ledger: DeliveryLedger; pacer: ChannelPacer }) => Notifier;
+  notifier: (tools: NotifierTools) => Notifier;
   clock?: Clock;
 };
+
+/** What a notifier shares with the worker: the delivery ledger, the channel pacer, and Redis for small shared caches. */
+export type NotifierTools = { ledger: DeliveryLedger; pacer: ChannelPacer; redis: Redis; keyPrefix: string };
 
 export type RunningWorker = {
   queues: JobQueues;
@@ -41,7 +50,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const queues = new JobQueues(config.redisUrl, config.jobs.queuePrefix, log);
   const ledger = new DeliveryLedger(orm, config.jobs.lockMs);
   const pacer = new ChannelPacer(queues.connection, config.jobs.queuePrefix);
-  const notifier = deps.notifier({ ledger, pacer });
+  const notifier = deps.notifier({ ledger, pacer, redis: queues.connection, keyPrefix: config.jobs.queuePrefix });
 
   const settle = (job: Job) =>
     job.data?.outboxId ? orm.em.getConnection().execute(`update outbox set settled_at = now() where id = ? and settled_at is null`, [job.data.outboxId]) : undefined;
@@ -101,17 +110,21 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
 
   const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs });
   relay.start();
-  // Not fatal: with Redis down at start the sweeper restores the schedules once it is back.
-  await ensureSchedules(queues).catch((err: Error) => log.warn({ err: err.message }, 'job schedules not set up yet'));
+  // Not awaited: with Redis down at start-up this waits for it (and the sweeper checks again later)
+  // while the process comes up and can still be stopped cleanly.
+  void ensureSchedules(queues).catch((err: Error) => log.warn({ err: err.message }, 'job schedules not set up yet'));
   log.info({ queues: queueNames, prefix: config.jobs.queuePrefix, concurrency: config.jobs.concurrency }, 'worker started');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await relay.stop();
-      // close() waits for the jobs in hand to finish.
-      await Promise.all(workers.map((w) => w.close()));
-      await queues.close();
+      // close() waits for the jobs in hand to finish. Without Redis no job can be in hand, and a
+      // graceful close would wait for Redis forever: then close at once.
+      await Promise.all(
+        workers.map((w, i) => (connections[i]!.status === 'ready' ? bounded(w.close(), shutdownGraceMs).catch(() => w.close(true)) : w.close(true))),
+      );
+      await bounded(queues.close(), 2000).catch(() => queues.connection.disconnect());
       for (const c of connections) c.disconnect();
       log.info('worker stopped');
     })());

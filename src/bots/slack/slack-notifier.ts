@@ -1,4 +1,5 @@
 import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
 import type { MikroORM } from '../../db/orm';
 import { SecretBox } from '../../db/secret-box';
@@ -65,6 +66,9 @@ export type SlackNotifierOptions = {
   ledger: DeliveryLedger;
   pacer: ChannelPacer;
   logger: Logger;
+  /** Shared cache of DM channel ids, so each person costs one conversations.open across all workers. */
+  redis?: Redis;
+  keyPrefix?: string;
 };
 
 /**
@@ -153,15 +157,38 @@ export class SlackNotifier implements Notifier {
     return known.slackUserId;
   }
 
+  /**
+   * The DM channel with a person. conversations.open is Tier 3 (about 50 a minute), far below the
+   * rate of a reminder burst, so a channel id once opened is kept: in this process and in Redis
+   * for every worker. A DM channel id never changes.
+   */
   private async openDm(client: WebClient, tenantId: string, slackUserId: string): Promise<string> {
     const cacheKey = `${tenantId}:${slackUserId}`;
-    const cached = this.dmChannels.get(cacheKey);
-    if (cached) return cached;
+    const cached = this.dmChannels.get(cacheKey) ?? (await this.sharedCache('get', cacheKey));
+    if (cached) {
+      this.dmChannels.set(cacheKey, cached);
+      return cached;
+    }
     const res = await client.conversations.open({ users: slackUserId });
     const channel = res.channel?.id;
     if (!channel) throw new SlackTargetError('channel_not_found');
     this.dmChannels.set(cacheKey, channel);
+    await this.sharedCache('set', cacheKey, channel);
     return channel;
+  }
+
+  /** Best effort: without Redis every worker just opens the DM once itself. */
+  private async sharedCache(op: 'get' | 'set', field: string, value?: string): Promise<string | null> {
+    const { redis, keyPrefix } = this.opts;
+    if (!redis) return null;
+    const key = `${keyPrefix ?? 'sfa'}:slack:dm-channels`;
+    try {
+      if (op === 'get') return await redis.hget(key, field);
+      await redis.hset(key, field, value!);
+    } catch {
+      /* a cache miss costs one more conversations.open */
+    }
+    return null;
   }
 
   private async clientFor(tenantId: string): Promise<WebClient> {

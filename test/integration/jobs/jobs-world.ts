@@ -63,7 +63,7 @@ export async function startJobsWorld(options: JobsWorldOptions = {}) {
         orm: db.orm,
         logger,
         clock,
-        notifier: (tools) => new SlackNotifier({ orm: db.orm, slack: config.slack, ledger: tools.ledger, pacer: tools.pacer, logger }),
+        notifier: (tools) => new SlackNotifier({ orm: db.orm, slack: config.slack, ...tools, logger }),
       });
       workers.push(worker);
       return worker;

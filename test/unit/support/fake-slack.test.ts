@@ -181,6 +181,32 @@ describe('fake Slack Web API with the real WebClient', () => {
     await expect(fake.waitFor('chat.postMessage', undefined, 50, { after: mark })).rejects.toThrow(/no matching chat.postMessage within 50 ms; 1 chat.postMessage seen/);
   });
 
+  test('conversations.history lists a channel newest first, with message metadata only when asked', async () => {
+    const metadata = { event_type: 'sfa_delivery', event_payload: { key: 'k1' } };
+    const first = await client.chat.postMessage({ channel: 'DREP9', text: 'one', metadata });
+    await client.chat.postMessage({ channel: 'DREP9', text: 'two' });
+    await client.chat.postMessage({ channel: 'DOTHER', text: 'elsewhere' });
+    const plain = await client.conversations.history({ channel: 'DREP9' });
+    expect(plain.messages!.map((m) => m.text)).toEqual(['two', 'one']);
+    expect(plain.messages!.some((m) => 'metadata' in m)).toBe(false);
+    const withMeta = await client.conversations.history({ channel: 'DREP9', include_all_metadata: true, oldest: String(Number(first.ts) - 1) });
+    expect(withMeta.messages!.find((m) => m.ts === first.ts)).toMatchObject({ metadata });
+    expect((await client.conversations.history({ channel: 'DREP9', oldest: first.ts })).messages!.map((m) => m.text)).toEqual(['two']);
+  });
+
+  test('holdNext carries a call out but answers only on release', async () => {
+    const held = fake.holdNext('chat.postMessage');
+    const sending = client.chat.postMessage({ channel: 'DREP9', text: 'held' });
+    const call = await held.arrived;
+    expect(call.args.text).toBe('held');
+    const early = await Promise.race([sending.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 100))]);
+    expect(early).toBe('waiting');
+    // Slack already has it: a history read shows the message before the sender hears back.
+    expect((await client.conversations.history({ channel: 'DREP9' })).messages!.map((m) => m.text)).toEqual(['held']);
+    held.release();
+    expect(await sending).toMatchObject({ ok: true, ts: call.response.ts });
+  });
+
   test('response_url posts are recorded, checked, and refused after 5 uses', async () => {
     const url = fake.responseUrl('cmd-1');
     const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
