@@ -95,7 +95,7 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
   return { app, stop: async () => {} };
 }
 
-export const botScopes = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'files:write', 'channels:read', 'groups:read'];
+export const botScopes = ['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'users:read.email', 'files:write', 'channels:read', 'groups:read'];
 
 /** The person who installed the app is the workspace's first admin. */
 async function makeInstallerAdmin(orm: MikroORM, installation: Installation, tenantId: string, slackApiUrl?: string): Promise<void> {
