@@ -1,5 +1,4 @@
 import type { WebClient } from '@slack/web-api';
-import type { CommandResult } from '../commands/command-context';
 import type { CardModel, FormModel } from '../commands/reply-model';
 import { renderCardBlocks, renderFormView } from '../../cards/slack';
 
@@ -15,8 +14,8 @@ export function formView(form: FormModel, channelId?: string) {
 
 /** The fields and metadata a submitted modal was opened with. */
 export function formFromView(callbackId: string, meta: Record<string, string>): FormModel {
-  const { _f = '', _ch, ...metadata } = meta;
-  void _ch;
+  // `_ch` (where to answer) is read by the submission handler, not part of the form's metadata.
+  const { _f = '', _ch: _channel, ...metadata } = meta;
   const fields = _f
     .split(',')
     .filter(Boolean)
@@ -39,4 +38,3 @@ export async function postToUser(client: WebClient, userId: string, card: CardMo
   }
 }
 
-export type { CommandResult };
