@@ -4,6 +4,8 @@ import type { Config } from './config';
 import { migrate, openOrm, type MikroORM } from './db/orm';
 import { createHttpApp, errorHandler } from './http/create-http-app';
 import { checkReadiness } from './http/readiness';
+import { SlackClients } from './bots/slack/slack-clients';
+import { SlackCommandRunner } from './bots/slack/slack-command-runner';
 import { SlackNotifier } from './bots/slack/slack-notifier';
 import { mountQueueDashboard } from './http/queue-dashboard';
 import { unconfiguredNotifier, type Notifier } from './jobs/notifier';
@@ -46,14 +48,14 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   if (config.role === 'web' || config.role === 'all') {
     const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, redis), isShuttingDown: () => shuttingDown });
     inFlightIdle = inFlight.idle;
-    if (config.adminPassword) {
-      const dashboardQueues = new JobQueues(config.redisUrl, config.jobs.queuePrefix, logger);
-      mountQueueDashboard(app, { password: config.adminPassword, queues: dashboardQueues.all() });
-      stoppables.push({ name: 'queue dashboard', stop: () => dashboardQueues.close() });
-    }
+    // The web side of the queues: the dashboard, and writing commands handed to the worker.
+    const queues = new JobQueues(config.redisUrl, config.jobs.queuePrefix, logger);
+    // Without Redis a graceful close would wait for it forever.
+    stoppables.push({ name: 'queues', stop: () => Promise.race([queues.close(), delay(2000)]).finally(() => queues.connection.disconnect()) });
+    if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
     // Loaded only here: a worker-only process never needs Bolt.
     const { startSlackBot } = require('./bots/slack/slack-bot') as typeof import('./bots/slack/slack-bot');
-    const slack = await startSlackBot({ config, orm, logger, http: app });
+    const slack = await startSlackBot({ config, orm, logger, http: app, queues });
     if (slack) stoppables.push({ name: 'slack', stop: slack.stop });
     else logger.info('Slack bot disabled: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth variables) to enable it');
     logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to enable it');
@@ -66,7 +68,16 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   }
   let worker: RunningWorker | undefined;
   if (config.role === 'worker' || config.role === 'all') {
-    worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools) });
+    const slackClients = config.slack.botToken || config.slack.oauth ? new SlackClients({ orm, slack: config.slack, encryptionKey: config.encryptionKey }) : undefined;
+    worker = await startWorker({
+      config,
+      orm,
+      logger,
+      notifier: (tools) => createNotifier(config, orm, logger, tools, slackClients),
+      commands: slackClients
+        ? new SlackCommandRunner({ identity: { orm, adminUserIds: config.slack.adminUserIds }, clients: slackClients, logger: logger.child({ component: 'slack-commands' }) })
+        : undefined,
+    });
     stoppables.push({ name: 'worker', stop: worker.stop });
   }
 
@@ -94,9 +105,9 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
 }
 
 /** Slack when it is configured (the Teams notifier joins here); otherwise deliveries are dead-lettered with the reason. */
-function createNotifier(config: Config, orm: MikroORM, logger: Logger, tools: Parameters<WorkerDeps['notifier']>[0]): Notifier {
-  if (config.slack.botToken || config.slack.oauth) {
-    return new SlackNotifier({ orm, slack: config.slack, encryptionKey: config.encryptionKey, ...tools, logger: logger.child({ component: 'slack-notifier' }) });
+function createNotifier(config: Config, orm: MikroORM, logger: Logger, tools: Parameters<WorkerDeps['notifier']>[0], clients?: SlackClients): Notifier {
+  if (clients) {
+    return new SlackNotifier({ orm, slack: config.slack, encryptionKey: config.encryptionKey, clients, ...tools, logger: logger.child({ component: 'slack-notifier' }) });
   }
   logger.warn('no chat platform configured: reminders and nudges will be dead-lettered');
   return unconfiguredNotifier;

@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '../db/orm';
 import type { Logger } from '../logger';
+import type { ChatCommandRunner } from './chat-command.job';
 import type { Clock } from './clock';
 import type { Notifier } from './notifier';
 import type { JobQueues, QueueName } from './queues';
@@ -14,6 +15,10 @@ export type JobContext = {
   queues: JobQueues;
   clock: Clock;
   log: Logger;
+  /** Runs chat commands queued by the web process. */
+  commands: ChatCommandRunner;
+  /** No retry follows if this run fails: the last chance to tell the user. */
+  finalAttempt: boolean;
 };
 
 /**

@@ -5,9 +5,10 @@ import type { JobDefinition } from './job-definition';
 
 /**
  * `deliveries` sends messages (its rate limit is the chat platform's); `schedules` runs the clock
- * ticks and per-tenant scans that fan out into deliveries.
+ * ticks and per-tenant scans that fan out into deliveries; `commands` runs chat commands the web
+ * process acknowledged, apart from deliveries so a rate-limit pause there never delays a reply.
  */
-export const queueNames = ['deliveries', 'schedules'] as const;
+export const queueNames = ['deliveries', 'schedules', 'commands'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /**
@@ -47,7 +48,7 @@ export class JobQueues {
       queue.on('error', quietly(logger, `queue ${name}`));
       return queue;
     };
-    this.queues = { deliveries: make('deliveries'), schedules: make('schedules') };
+    this.queues = { deliveries: make('deliveries'), schedules: make('schedules'), commands: make('commands') };
   }
 
   queue(name: QueueName): Queue {

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { ChannelPacer } from './channel-pacer';
 import { systemClock, type Clock } from './clock';
 import { DeliveryLedger } from './delivery-ledger';
+import { noCommandRunner, type ChatCommandRunner } from './chat-command.job';
 import { PacedError, PermanentDeliveryError, RateLimitedError, TransientDeliveryError, type Notifier } from './notifier';
 import { OutboxRelay } from './outbox-relay';
 import { findJob } from './registry';
@@ -24,6 +25,8 @@ export type WorkerDeps = {
   logger: Logger;
   /** Builds the notifier once the worker's ledger and pacer exist (Slack, Teams, or none). */
   notifier: (tools: NotifierTools) => Notifier;
+  /** Runs chat commands the web process queued (none configured: they are dropped with a log line). */
+  commands?: ChatCommandRunner;
   clock?: Clock;
 };
 
@@ -50,6 +53,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const queues = new JobQueues(config.redisUrl, config.jobs.queuePrefix, log);
   const ledger = new DeliveryLedger(orm, config.jobs.lockMs);
   const pacer = new ChannelPacer(queues.connection, config.jobs.queuePrefix);
+  const commands = deps.commands ?? noCommandRunner;
   const notifier = deps.notifier({ ledger, pacer, redis: queues.connection, keyPrefix: config.jobs.queuePrefix });
 
   const settle = (job: Job) =>
@@ -60,7 +64,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     if (!definition) throw new UnrecoverableError(`no job named ${job.name}`);
     const jobLog = log.child({ job: job.name, jobId: job.id });
     try {
-      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier, queues, clock, log: jobLog });
+      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier, queues, clock, log: jobLog, commands, finalAttempt });
       await settle(job);
       jobLog.debug({ outcome }, 'job done');
       return outcome;
@@ -89,7 +94,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   };
 
   const connections: Redis[] = [];
-  const concurrency: Record<QueueName, number> = { deliveries: config.jobs.concurrency, schedules: 2 };
+  const concurrency: Record<QueueName, number> = { deliveries: config.jobs.concurrency, schedules: 2, commands: config.jobs.concurrency };
   const workers = queueNames.map((name) => {
     const connection = redisConnection(config.redisUrl, 'worker', log);
     connections.push(connection);

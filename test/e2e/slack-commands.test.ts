@@ -42,6 +42,8 @@ test("a rep's /visit is acknowledged in time and shows on /customer for them and
   const res = await w.slack.command(ids.repEast, '/visit', 'ACME met the CFO, wants a quote');
   expect(res.status).toBe(200);
   expect(res.ms).toBeLessThan(3000);
+  // Writes are acknowledged at once and answered from the queue through the response_url.
+  expect(res.ack).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('⏳') });
   expect(textOf(res.body)).toContain('ACME');
 
   const forRep = await w.slack.command(ids.repEast, '/customer', 'ACME');
@@ -88,9 +90,10 @@ test('plan a visit in natural language (English and Chinese), list it, cancel it
   expect(textOf(list.body)).toContain('visit.cancel');
 
   const click = () => w.slack.blockAction(ids.repEast, { action_id: 'visit.cancel:0', value: visit.id });
+  const clicked = w.fake.mark();
   const [a, b] = await Promise.all([click(), click()]);
   expect([a.status, b.status]).toEqual([200, 200]);
-  await w.fake.waitFor('response', undefined, 5000).catch(() => undefined);
+  await w.fake.waitFor('response', (r) => r.seq > clicked, 5000).catch(() => undefined);
   const after = await w.em().findOneOrFail(Interaction, { id: visit.id });
   expect(after.status).toBe('cancelled');
   const audits = await w.em().getConnection().execute(`select count(*)::int as n from audit_log where entity_id = ? and action = 'interaction.cancel'`, [visit.id]);

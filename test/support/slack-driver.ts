@@ -30,9 +30,21 @@ export type SlackResponse = {
   ms: number;
   /** Exactly what was sent: `driver.raw(r.request.body, r.request.headers)` replays it. */
   request: { body: string; headers: Record<string, string> };
+  /**
+   * For a command the app acknowledged with "working on it" and answered through its
+   * response_url: that first ack. `body` is then the answer, as the user ends up seeing it.
+   */
+  ack?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
-export type CommandOptions = SignOptions & { channelId?: string; channelName?: string; responseUrl?: string; triggerId?: string };
+export type CommandOptions = SignOptions & {
+  channelId?: string;
+  channelName?: string;
+  responseUrl?: string;
+  triggerId?: string;
+  /** Return the bare ack, without waiting for the answer a queued command posts later. */
+  ackOnly?: boolean;
+};
 
 export type BlockActionInput = {
   action_id: string;
@@ -139,6 +151,7 @@ export function createSlackDriver(opts: SlackDriverOptions) {
     /** A slash command, e.g. command('U1', '/visit', 'ACME met the CFO'). */
     async command(userId: string, command: string, text: string, o: CommandOptions = {}): Promise<SlackResponse> {
       const cid = channelId(userId, o.channelId);
+      const responseId = rand(12);
       const form = new URLSearchParams({
         token: verificationToken,
         team_id: teamId,
@@ -151,11 +164,14 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         text,
         api_app_id: appId,
         is_enterprise_install: 'false',
-        response_url: o.responseUrl ?? fake.responseUrl(),
+        response_url: o.responseUrl ?? fake.responseUrl(responseId),
         trigger_id: o.triggerId ?? fake.issueTrigger(),
       });
-      const res = await signedPost(form.toString(), 'application/x-www-form-urlencoded', o);
-      return audit(command, res, (b) => (b.blocks || b.text !== undefined || b.attachments ? checkBlockKitLimits(b) : []));
+      const res = audit(command, await signedPost(form.toString(), 'application/x-www-form-urlencoded', o), (b) => (b.blocks || b.text !== undefined || b.attachments ? checkBlockKitLimits(b) : []));
+      const queued = res.status === 200 && typeof res.body === 'object' && !res.body.blocks && String(res.body.text ?? '').startsWith('⏳');
+      if (!queued || o.ackOnly || o.responseUrl) return res;
+      const answer = await fake.waitFor('response', (r) => r.id === responseId, 15_000);
+      return { ...res, ack: res.body, body: answer.body };
     },
 
     /** A click (or select) in a message or view: a block_actions payload. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -10,14 +11,18 @@ import { createSlackDriver } from './slack-driver';
 export const signingSecret = 'test-signing-secret-123';
 export const teamId = 'T0TEST';
 
-/** The real service (web role) on a fresh database, talking to a fake Slack, and a signed-request driver. */
+/**
+ * The real service (web and worker in one process, its queues under a prefix of its own) on a
+ * fresh database, talking to a fake Slack, and a signed-request driver.
+ */
 export async function startSlackWorld(extraEnv: Record<string, string> = {}) {
   const db: TestDatabase = await createTestDatabase();
   const fake = await startFakeSlack({ team: { id: teamId, name: 'Test Co' } });
   const config = loadConfig({
     DATABASE_URL: db.url,
     PORT: '0',
-    SFA_ROLE: 'web',
+    SFA_ROLE: 'all',
+    QUEUE_PREFIX: `sfa-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_BOT_TOKEN: 'xoxb-test',

@@ -13,6 +13,11 @@ export type CommandContext = {
   tenant: Tenant;
   t: Translate;
   now: Date;
+  /**
+   * The chat request's own id when it runs from the queue: what it creates carries it, so a
+   * retry after a crash finds the earlier result instead of writing twice.
+   */
+  sourceKey?: string;
 };
 
 export type CommandResult =

@@ -19,7 +19,7 @@ export async function runIntent(ctx: CommandContext, customer: Customer, intent:
     case 'show':
       return card(customerCard(await getCustomerView(ctx.em, ctx.actor, customer.id), ctx));
     case 'log': {
-      await logInteraction(ctx.em, ctx.actor, { customerId: customer.id, notes: intent.notes });
+      await logInteraction(ctx.em, ctx.actor, { customerId: customer.id, notes: intent.notes, occurredAt: ctx.now, sourceKey: ctx.sourceKey });
       return card({
         kind: 'card',
         tone: 'ok',
@@ -29,7 +29,7 @@ export async function runIntent(ctx: CommandContext, customer: Customer, intent:
       });
     }
     case 'plan': {
-      const visit = await planVisit(ctx.em, ctx.actor, { customerId: customer.id, scheduledAt: new Date(intent.at), purpose: intent.purpose ?? null });
+      const visit = await planVisit(ctx.em, ctx.actor, { customerId: customer.id, scheduledAt: new Date(intent.at), purpose: intent.purpose ?? null, sourceKey: ctx.sourceKey });
       return card({
         kind: 'card',
         tone: 'ok',
@@ -39,7 +39,7 @@ export async function runIntent(ctx: CommandContext, customer: Customer, intent:
       });
     }
     case 'opp': {
-      const opportunity = await createOpportunity(ctx.em, ctx.actor, { customerId: customer.id, title: intent.title, amount: intent.amount, currency: intent.currency });
+      const opportunity = await createOpportunity(ctx.em, ctx.actor, { customerId: customer.id, title: intent.title, amount: intent.amount, currency: intent.currency, sourceKey: ctx.sourceKey });
       return card(opportunityCard(opportunity, customer.name, ctx, t('opp.created', { title: opportunity.title, customer: customer.name, amount: formatMoney(opportunity.amount, opportunity.currency, user.locale) })));
     }
   }

@@ -11,6 +11,7 @@ export const en = {
     next: 'Next ›',
     pool: 'Public pool',
     unknownCustomerName: 'unknown customer',
+    working: '⏳ On it…',
   },
   errors: {
     not_found: 'I could not find that. It may have been deleted.',

@@ -10,6 +10,7 @@ export const zhCN: Messages = {
     page: '第 {{page}}/{{pages}} 页',
     pageOnly: '第 {{page}} 页',
     previous: '‹ 上一页',
+    working: '⏳ 正在处理…',
     next: '下一页 ›',
     pool: '公海',
     unknownCustomerName: '未知客户',

@@ -4,25 +4,24 @@ import { actionOf, readFormMetadata, readFormValues, renderFieldErrors, renderHo
 import type { Logger } from '../../logger';
 import { handleAction } from '../commands/actions';
 import type { CommandContext, CommandResult } from '../commands/command-context';
-import { customerCommand, suggestCustomers } from '../commands/customer.command';
+import { suggestCustomers } from '../commands/customer.command';
 import { errorCard } from '../commands/error-reply';
 import { handleFormSubmission } from '../commands/forms';
 import { homeCards } from '../commands/home';
-import { oppCommand } from '../commands/opp.command';
-import { sfaCommand } from '../commands/sfa.command';
-import { visitCommand } from '../commands/visit.command';
+import { runsQueued } from '../commands/queued-commands';
+import type { QueuedCommand } from '../../jobs/chat-command.job';
 import { translator } from '../i18n/i18n';
 import type { PostgresInstallationStore } from './installation-store';
-import { slackCommandContext, type SlackIdentityOptions } from './slack-identity';
+import { ackLocaleOf, slackCommandContext, type SlackIdentityOptions } from './slack-identity';
 import { ephemeral, formFromView, formView, postToUser } from './slack-reply';
+import { slashCommands } from './slash-commands';
 
-type Deps = { identity: SlackIdentityOptions; logger: Logger; installationStore?: PostgresInstallationStore };
-
-const slashCommands: Record<string, (ctx: CommandContext, text: string) => Promise<CommandResult>> = {
-  '/visit': visitCommand,
-  '/customer': customerCommand,
-  '/opp': oppCommand,
-  '/sfa': sfaCommand,
+type Deps = {
+  identity: SlackIdentityOptions;
+  logger: Logger;
+  installationStore?: PostgresInstallationStore;
+  /** Queues a writing command for the worker; absent or failing, the command runs here. */
+  queueCommand?: (command: QueuedCommand) => Promise<void>;
 };
 
 // Slack gives 3 s; leave room for the network. Past this we ack "working on it" and answer later.
@@ -47,7 +46,37 @@ export function registerSlackListeners(app: App, deps: Deps): void {
   };
 
   for (const [name, handler] of Object.entries(slashCommands)) {
-    app.command(name, async ({ command, ack, respond, client }) => {
+    app.command(`/${name}`, async ({ command, ack, respond, client }) => {
+      const text = command.text ?? '';
+      if (deps.queueCommand && command.team_id && runsQueued(name as keyof typeof slashCommands, text)) {
+        // Acked before queuing, so the worker's answer can never arrive ahead of the ack.
+        await ack({ response_type: 'ephemeral', text: translator(ackLocaleOf(command.team_id, command.user_id))('common.working') });
+        try {
+          await deps.queueCommand({
+            platform: 'slack',
+            teamId: command.team_id,
+            userId: command.user_id,
+            channelId: command.channel_id,
+            command: name,
+            text,
+            responseUrl: command.response_url,
+            requestId: command.trigger_id,
+            receivedAt: Date.now(),
+          });
+          return;
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'command queue unavailable: running the command here');
+        }
+        const found = await contextFor(command.team_id, command.user_id, client).catch((err) => {
+          logger.error({ err }, 'could not identify Slack user');
+          return undefined;
+        });
+        const ctx = found && { ...found, sourceKey: `slack.${command.trigger_id}` };
+        const reply = ctx ? await safely(ctx, () => handler(ctx, text)) : undefined;
+        if (reply?.type === 'card') await respond(ephemeral(reply.card));
+        else await respond({ response_type: 'ephemeral', text: translator('en')(found === null ? 'errors.forbidden_unknown_user' : 'errors.internal') });
+        return;
+      }
       let ctx: CommandContext | null;
       try {
         ctx = await contextFor(command.team_id, command.user_id, client);
@@ -61,7 +90,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
         return;
       }
       const c = ctx;
-      const work = safely(c, () => handler(c, command.text ?? ''));
+      const work = safely(c, () => handler(c, text));
       const early = await Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), ackDeadlineMs).unref())]);
       if (early === null) {
         await ack({ response_type: 'ephemeral', text: '⏳' });

@@ -6,6 +6,8 @@ import type { MikroORM } from '../../db/orm';
 import { SecretBox } from '../../db/secret-box';
 import { registerChatUser } from '../../domain/org/register-chat-user';
 import { ensureWorkspaceTenant } from '../../domain/tenants/ensure-workspace-tenant';
+import { chatCommandJob, type QueuedCommand } from '../../jobs/chat-command.job';
+import type { JobQueues } from '../../jobs/queues';
 import type { Logger } from '../../logger';
 import { PostgresInstallationStore } from './installation-store';
 import { registerSlackListeners } from './register-listeners';
@@ -14,6 +16,15 @@ import type { SlackIdentityOptions } from './slack-identity';
 export type SlackBot = { app: App; stop: () => Promise<void> };
 
 const maxClockSkewSeconds = 5 * 60;
+
+/**
+ * How long the ack path waits for Redis before running a command itself. A queue write that
+ * lands later anyway is harmless: the job finds what the inline run wrote under the same trigger id.
+ */
+const queueWaitMs = 500;
+
+const withinMs = <T>(work: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms).unref())]);
 
 /**
  * Bolt checks the signature and rejects old requests; it does not reject requests from the far
@@ -32,8 +43,8 @@ export function timestampWindow(req: Request, res: Response, next: NextFunction)
  * Mounts the Slack bot on the service's express app at POST /slack/events (and the OAuth routes
  * in multi-workspace mode). Returns null when Slack is not configured.
  */
-export async function startSlackBot(deps: { config: Config; orm: MikroORM; logger: Logger; http: Express }): Promise<SlackBot | null> {
-  const { config, orm, logger, http } = deps;
+export async function startSlackBot(deps: { config: Config; orm: MikroORM; logger: Logger; http: Express; queues?: JobQueues }): Promise<SlackBot | null> {
+  const { config, orm, logger, http, queues } = deps;
   const slack = config.slack;
   if (!slack.signingSecret || (!slack.botToken && !slack.oauth)) return null;
   const log = logger.child({ component: 'slack' });
@@ -91,7 +102,8 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
     log.info('Slack bot enabled (multi-workspace OAuth: install at /slack/install)');
   }
 
-  registerSlackListeners(app, { identity, logger: log, installationStore });
+  const queueCommand = queues ? (command: QueuedCommand) => withinMs(queues.add(chatCommandJob, command), queueWaitMs) : undefined;
+  registerSlackListeners(app, { identity, logger: log, installationStore, queueCommand });
   return { app, stop: async () => {} };
 }
 

@@ -21,7 +21,8 @@ export async function slackCommandContext(
   opts: SlackIdentityOptions,
   teamId: string,
   slackUserId: string,
-  client: WebClient,
+  /** Asked only for a first-time user; a worker passes a getter so it makes no client it does not need. */
+  client: WebClient | ((tenantId: string) => Promise<WebClient>),
 ): Promise<CommandContext | null> {
   const em = opts.orm.em.fork();
   const tenant = await tenantOf(em, teamId);
@@ -29,7 +30,8 @@ export async function slackCommandContext(
   const identity = { platform: 'slack' as const, teamId, userId: slackUserId };
   let user = await findChatUser(em, tenant.id, identity);
   if (!user) {
-    const info = await client.users.info({ user: slackUserId, include_locale: true });
+    const api = typeof client === 'function' ? await client(tenant.id) : client;
+    const info = await api.users.info({ user: slackUserId, include_locale: true });
     const profile = info.user;
     user = await registerChatUser(em, tenant.id, identity, {
       name: profile?.real_name || profile?.profile?.real_name || profile?.name || slackUserId,
@@ -39,9 +41,23 @@ export async function slackCommandContext(
       role: opts.adminUserIds.includes(slackUserId) ? 'admin' : undefined,
     });
   }
+  knownLocales.set(`${teamId}:${slackUserId}`, user.locale);
   const actor = { ...userActor(tenant.id, user.id, user.role), perRequest: {} };
   return { em, tenant, user, actor, t: translator(user.locale), now: new Date() };
 }
+
+/**
+ * The language to acknowledge a queued command in, without a database read on the ack path: the
+ * user's locale as last seen, else the workspace's default while it is cached, else English.
+ */
+export function ackLocaleOf(teamId: string, slackUserId: string): string {
+  const known = knownLocales.get(`${teamId}:${slackUserId}`);
+  if (known) return known;
+  const hit = tenantCache.get(teamId);
+  return hit ? hit.tenant.defaultLocale : 'en';
+}
+
+const knownLocales = new Map<string, string>();
 
 // Workspaces change tenants never and settings rarely: a minute-old copy saves a query per request.
 const tenantCache = new Map<string, { tenant: Tenant; until: number }>();

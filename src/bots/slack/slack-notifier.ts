@@ -1,17 +1,15 @@
-import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
 import type { MikroORM } from '../../db/orm';
-import { SecretBox } from '../../db/secret-box';
 import { User } from '../../domain/org/user.entity';
-import { Tenant } from '../../domain/tenants/tenant.entity';
 import { renderCardBlocks } from '../../cards/slack';
 import type { ChannelPacer } from '../../jobs/channel-pacer';
 import { deliverOnce, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
 import type { ChannelMessage, DeliveryRef, DeliveryResult, DirectMessage, Notifier } from '../../jobs/notifier';
 import type { Logger } from '../../logger';
 import type { CardModel } from '../commands/reply-model';
-import { SlackInstallation } from './slack-installation.entity';
+import { SlackClients, SlackTargetError } from './slack-clients';
 
 /** Slack answers that no retry will change: the message is dead-lettered and shown to admins. */
 const permanentErrors = new Set([
@@ -38,12 +36,6 @@ const permanentErrors = new Set([
 /** The message metadata type that carries a delivery's idempotency key inside the Slack message. */
 export const deliveryEventType = 'sfa_delivery';
 
-class SlackTargetError extends Error {
-  constructor(readonly code: string) {
-    super(code);
-  }
-}
-
 export function classifySlackError(err: unknown): Classified {
   if (err instanceof SlackTargetError) return { kind: 'permanent', code: err.code };
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
@@ -69,6 +61,8 @@ export type SlackNotifierOptions = {
   /** Shared cache of DM channel ids, so each person costs one conversations.open across all workers. */
   redis?: Redis;
   keyPrefix?: string;
+  /** Shared with the command runner; made from the options above when absent. */
+  clients?: SlackClients;
 };
 
 /**
@@ -79,22 +73,21 @@ export type SlackNotifierOptions = {
  * next attempt posts).
  */
 export class SlackNotifier implements Notifier {
-  private readonly clients = new Map<string, WebClient>();
-  private readonly tokens = new Map<string, { token: string; until: number }>();
   private readonly dmChannels = new Map<string, string>();
   private readonly people = new Map<string, { slackUserId: string | null; until: number }>();
-  private readonly box?: SecretBox;
   private warnedHistory = false;
 
+  private readonly clients: SlackClients;
+
   constructor(private readonly opts: SlackNotifierOptions) {
-    if (opts.slack.oauth && opts.encryptionKey) this.box = new SecretBox(opts.encryptionKey);
+    this.clients = opts.clients ?? new SlackClients(opts);
   }
 
   sendDirect(m: DirectMessage): Promise<DeliveryResult> {
     const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, userId: m.userId };
     return deliverOnce(this.opts.ledger, ref, async () => {
       const slackUserId = await this.slackUserOf(m.tenantId, m.userId);
-      const client = await this.clientFor(m.tenantId);
+      const client = await this.clients.clientFor(m.tenantId);
       const channel = await this.openDm(client, m.tenantId, slackUserId);
       return this.transport(client, channel, m.card, m.idempotencyKey);
     }, classifySlackError);
@@ -102,7 +95,7 @@ export class SlackNotifier implements Notifier {
 
   postToChannel(m: ChannelMessage): Promise<DeliveryResult> {
     const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, channel: m.channelId };
-    return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.clientFor(m.tenantId), m.channelId, m.card, m.idempotencyKey), classifySlackError);
+    return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.clients.clientFor(m.tenantId), m.channelId, m.card, m.idempotencyKey), classifySlackError);
   }
 
   private transport(client: WebClient, channel: string, card: CardModel, key: string): Transport {
@@ -189,40 +182,5 @@ export class SlackNotifier implements Notifier {
       /* a cache miss costs one more conversations.open */
     }
     return null;
-  }
-
-  private async clientFor(tenantId: string): Promise<WebClient> {
-    const token = await this.tokenFor(tenantId);
-    let client = this.clients.get(token);
-    if (!client) {
-      client = new WebClient(token, {
-        slackApiUrl: this.opts.slack.apiUrl,
-        // The worker decides about retries (backoff, Retry-After for the whole queue), not the client.
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-        timeout: 10_000,
-        logLevel: LogLevel.ERROR,
-      });
-      this.clients.set(token, client);
-    }
-    return client;
-  }
-
-  private async tokenFor(tenantId: string): Promise<string> {
-    const cached = this.tokens.get(tenantId);
-    if (cached && cached.until > Date.now()) return cached.token;
-    const em = this.opts.orm.em.fork();
-    let token: string | undefined;
-    if (this.opts.slack.oauth && this.box) {
-      const row = await em.findOne(SlackInstallation, { tenantId });
-      token = row ? (JSON.parse(this.box.open(row.encrypted)) as { bot?: { token?: string } }).bot?.token : undefined;
-    } else if (this.opts.slack.botToken) {
-      const tenant = await em.findOne(Tenant, { id: tenantId });
-      token = tenant?.slackTeamId ? this.opts.slack.botToken : undefined;
-    }
-    if (!token) throw new SlackTargetError('workspace_not_connected');
-    // Re-read now and then: an uninstall or a reinstall changes the token.
-    this.tokens.set(tenantId, { token, until: Date.now() + 60_000 });
-    return token;
   }
 }

@@ -36,6 +36,8 @@ export const Interaction = defineEntity({
     nextStep: p.text().nullable(),
     followUpDate: p.date().nullable(),
     cost: p.decimal().precision(14).scale(2).nullable(),
+    /** The chat request that created it (unique per tenant): a retried request finds it instead of writing again. */
+    sourceKey: p.string().length(100).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),

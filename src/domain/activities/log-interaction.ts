@@ -5,6 +5,7 @@ import { loadCustomer } from '../customers/customer-access';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
+import { sourceKeyText } from '../shared/source-key';
 import { parseInput } from '../shared/validate';
 import { Interaction, interactionTypes, outcomes } from './interaction.entity';
 import { assertLinkableOpportunity } from './interaction-access';
@@ -23,6 +24,7 @@ const schema = z.object({
   followUpDate: isoDate.nullish(),
   cost: moneyText.nullish(),
   opportunityId: z.string().uuid().nullish(),
+  sourceKey: sourceKeyText,
 });
 export type LogInteractionInput = z.input<typeof schema>;
 
@@ -34,6 +36,10 @@ export async function logInteraction(em: EntityManager, actor: Actor, input: Log
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     if (!access.userId) throw new DomainError('forbidden', 'Only a person can log an activity.', { reason: 'system' });
+    if (data.sourceKey) {
+      const earlier = await tx.findOne(Interaction, { tenantId: access.tenantId, userId: access.userId, sourceKey: data.sourceKey });
+      if (earlier) return earlier;
+    }
     const customer = await loadCustomer(tx, access, data.customerId, 'read');
     await assertLinkableOpportunity(tx, access, data.opportunityId, customer.id);
     const interaction = tx.create(Interaction, {
@@ -52,6 +58,7 @@ export async function logInteraction(em: EntityManager, actor: Actor, input: Log
       nextStep: data.nextStep ?? null,
       followUpDate: data.followUpDate ?? null,
       cost: data.cost ?? null,
+      sourceKey: data.sourceKey ?? null,
     } as Interaction);
     if (!customer.lastInteractionAt || customer.lastInteractionAt < occurredAt) customer.lastInteractionAt = occurredAt;
     await tx.flush();

@@ -6,6 +6,7 @@ import { User } from '../org/user.entity';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
+import { sourceKeyText } from '../shared/source-key';
 import { parseInput } from '../shared/validate';
 import { Interaction, interactionTypes } from './interaction.entity';
 import { assertLinkableOpportunity } from './interaction-access';
@@ -19,6 +20,7 @@ const schema = z.object({
   place: notesText(300),
   purpose: notesText(2000),
   opportunityId: z.string().uuid().nullish(),
+  sourceKey: sourceKeyText,
 });
 export type PlanVisitInput = z.input<typeof schema>;
 
@@ -40,6 +42,10 @@ export async function planVisit(em: EntityManager, actor: Actor, input: PlanVisi
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     if (!access.userId) throw new DomainError('forbidden', 'Only a person can plan a visit.', { reason: 'system' });
+    if (data.sourceKey) {
+      const earlier = await tx.findOne(Interaction, { tenantId: access.tenantId, userId: access.userId, sourceKey: data.sourceKey });
+      if (earlier) return earlier;
+    }
     const customer = await loadCustomer(tx, access, data.customerId, 'read');
     await assertLinkableOpportunity(tx, access, data.opportunityId, customer.id);
     const visit = tx.create(Interaction, {
@@ -52,6 +58,7 @@ export async function planVisit(em: EntityManager, actor: Actor, input: PlanVisi
       scheduledAt: data.scheduledAt,
       place: data.place ?? null,
       purpose: data.purpose ?? null,
+      sourceKey: data.sourceKey ?? null,
     } as Interaction);
     await tx.flush();
     scheduleVisitReminder(tx, visit, await tx.findOneOrFail(User, { id: access.userId }));

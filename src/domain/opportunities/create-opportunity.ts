@@ -7,6 +7,7 @@ import { loadCustomer } from '../customers/customer-access';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
+import { sourceKeyText } from '../shared/source-key';
 import { parseInput } from '../shared/validate';
 import { Tenant } from '../tenants/tenant.entity';
 import { amountText, currencyCode, scoreInputsSchema } from './opportunity-input';
@@ -23,6 +24,7 @@ const schema = z.object({
   nextStep: z.string().trim().max(1000).nullish(),
   scoreInputs: scoreInputsSchema.optional(),
   ownerId: z.string().uuid().optional(),
+  sourceKey: sourceKeyText,
 });
 export type CreateOpportunityInput = z.input<typeof schema>;
 
@@ -30,6 +32,10 @@ export async function createOpportunity(em: EntityManager, actor: Actor, input: 
   const data = parseInput(schema, input);
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
+    if (data.sourceKey) {
+      const earlier = await tx.findOne(Opportunity, { tenantId: access.tenantId, sourceKey: data.sourceKey });
+      if (earlier && access.userId && earlier.ownerId === (data.ownerId ?? access.userId)) return earlier;
+    }
     const ownerId = data.ownerId ?? access.userId;
     if (!ownerId) throw new DomainError('invalid_input', 'An opportunity needs an owner.', { fields: [{ field: 'ownerId', problem: 'is required' }] });
     await assertAssignableOwner(tx, access, ownerId);
@@ -49,6 +55,7 @@ export async function createOpportunity(em: EntityManager, actor: Actor, input: 
       scoreInputs,
       score: scoreOpportunity(scoreInputs).score,
       nextStep: data.nextStep ?? null,
+      sourceKey: data.sourceKey ?? null,
     } as Opportunity);
     await tx.flush();
     tx.create(StageChange, { tenantId: access.tenantId, opportunityId: opportunity.id, fromStage: null, toStage: 'initial_contact', changedBy: access.userId } as StageChange);

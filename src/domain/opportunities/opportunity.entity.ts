@@ -34,6 +34,8 @@ export const Opportunity = defineEntity({
     closedAt: p.datetime().nullable(),
     /** Nudges about this deal are muted until then. */
     snoozedUntil: p.datetime().nullable(),
+    /** The chat request that created it (unique per tenant): a retried request finds it instead of writing again. */
+    sourceKey: p.string().length(100).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),

@@ -1,0 +1,17 @@
+import type { CommandContext, CommandResult } from '../commands/command-context';
+import { customerCommand } from '../commands/customer.command';
+import { oppCommand } from '../commands/opp.command';
+import { sfaCommand } from '../commands/sfa.command';
+import { visitCommand } from '../commands/visit.command';
+
+export type SlashCommand = 'visit' | 'customer' | 'opp' | 'sfa';
+
+/** The Slack slash commands (without the slash) and the platform-neutral handler each runs. */
+export const slashCommands: Record<SlashCommand, (ctx: CommandContext, text: string) => Promise<CommandResult>> = {
+  visit: visitCommand,
+  customer: customerCommand,
+  opp: oppCommand,
+  sfa: sfaCommand,
+};
+
+export const isSlashCommand = (name: string): name is SlashCommand => Object.hasOwn(slashCommands, name);

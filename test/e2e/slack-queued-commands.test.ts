@@ -1,0 +1,88 @@
+import { Interaction } from '../../src/domain/activities/interaction.entity';
+import { Opportunity } from '../../src/domain/opportunities/opportunity.entity';
+import { SlackClients } from '../../src/bots/slack/slack-clients';
+import { SlackCommandRunner } from '../../src/bots/slack/slack-command-runner';
+import type { QueuedCommand } from '../../src/jobs/chat-command.job';
+import type { Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { makeCustomer, makeUser } from '../support/factories';
+import { startSlackWorld, teamId, type SlackWorld } from '../support/slack-world';
+
+/** Writing commands go through the queue: what a retry, a repeated request or a Redis outage does. */
+describe('queued Slack commands', () => {
+  let w: SlackWorld;
+
+  beforeAll(async () => {
+    w = await startSlackWorld();
+    const rep = await makeUser(w.em(), w.tenant, { slackUserId: 'UQREP', name: 'Quinn Rep', timezone: 'Asia/Shanghai', locale: 'zh-CN' });
+    await makeCustomer(w.em(), w.tenant, rep.user, 'Queue Corp');
+  }, 60_000);
+
+  afterAll(async () => {
+    expect(w.fake.violations()).toEqual([]);
+    await w.stop();
+  });
+
+  const runner = () =>
+    new SlackCommandRunner({
+      identity: { orm: w.service.orm, adminUserIds: [] },
+      clients: new SlackClients({ orm: w.service.orm, slack: { botToken: 'xoxb-test', apiUrl: w.fake.url } as Config['slack'] }),
+      logger: createLogger('silent'),
+    });
+
+  const queued = (text: string, requestId: string, command = 'visit'): QueuedCommand => ({
+    platform: 'slack',
+    teamId,
+    userId: 'UQREP',
+    channelId: 'CQUEUE',
+    command,
+    text,
+    responseUrl: w.fake.responseUrl(),
+    requestId,
+    receivedAt: Date.now(),
+  });
+
+  test('the ack is in the user\'s language and the answer follows through the response_url', async () => {
+    await w.slack.command('UQREP', '/visit', 'help');
+    const res = await w.slack.command('UQREP', '/visit', 'Queue Corp 见了采购经理');
+    expect(res.ack.text).toContain('正在处理');
+    expect(JSON.stringify(res.body)).toContain('Queue Corp');
+    expect(await w.em().count(Interaction, { notes: '见了采购经理' })).toBe(1);
+  });
+
+  test('a job run twice for one request (a worker crashed after writing) writes once and answers both times', async () => {
+    const first = await runner().run(queued('Queue Corp signed the NDA', 'retry.1'), { final: false });
+    const again = await runner().run(queued('Queue Corp signed the NDA', 'retry.1'), { final: false });
+    expect([first, again]).toEqual(['answered', 'answered']);
+    expect(await w.em().count(Interaction, { notes: 'signed the NDA' })).toBe(1);
+
+    await runner().run(queued('plan Queue Corp tomorrow 10am demo', 'retry.2'), { final: false });
+    await runner().run(queued('plan Queue Corp tomorrow 10am demo', 'retry.2'), { final: false });
+    expect(await w.em().count(Interaction, { status: 'planned', purpose: 'demo' })).toBe(1);
+
+    await runner().run(queued('new Queue Corp 20k Renewal', 'retry.3', 'opp'), { final: false });
+    await runner().run(queued('new Queue Corp 20k Renewal', 'retry.3', 'opp'), { final: false });
+    expect(await w.em().count(Opportunity, { title: 'Renewal' })).toBe(1);
+    // A different request with the same words is a second visit.
+    await runner().run(queued('Queue Corp signed the NDA', 'retry.4'), { final: false });
+    expect(await w.em().count(Interaction, { notes: 'signed the NDA' })).toBe(2);
+  });
+
+  test('the same signed request delivered twice is queued once', async () => {
+    const triggerId = w.fake.issueTrigger();
+    const responseUrl = w.fake.responseUrl('dup-request');
+    await w.slack.command('UQREP', '/visit', 'Queue Corp twice delivered', { triggerId, responseUrl });
+    await w.slack.command('UQREP', '/visit', 'Queue Corp twice delivered', { triggerId, responseUrl });
+    await w.fake.waitFor('response', (r) => r.id === 'dup-request', 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await w.em().count(Interaction, { notes: 'twice delivered' })).toBe(1);
+  });
+
+  test('an expired response_url: the answer goes to the user directly', async () => {
+    w.fake.failNext('response', { status: 404, body: 'expired_url' });
+    const mark = w.fake.mark();
+    await runner().run(queued('Queue Corp late answer', 'late.1'), { final: false });
+    const dm = await w.fake.waitFor('chat.postEphemeral', (c) => c.seq > mark && JSON.stringify(c.args).includes('Queue Corp'), 5000);
+    expect(dm.args.user).toBe('UQREP');
+  });
+});
