@@ -7,8 +7,8 @@ export type SpawnedService = { port: number; logs: Array<Record<string, unknown>
 const root = path.resolve(__dirname, '../..');
 
 /** Runs `src/main.ts` as its own process (as `npm start` would) and waits until it listens. */
-export async function spawnService(env: Record<string, string>, timeoutMs = 20_000, entry = path.join(root, 'src/main.ts')): Promise<SpawnedService> {
-  const child = spawn(process.execPath, entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry], {
+export async function spawnService(env: Record<string, string>, timeoutMs = 20_000, entry = path.join(root, 'src/main.ts'), execArgv: string[] = []): Promise<SpawnedService> {
+  const child = spawn(process.execPath, [...execArgv, ...(entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry])], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

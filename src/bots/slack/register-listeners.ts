@@ -14,7 +14,7 @@ import { translator } from '../i18n/i18n';
 import type { PostgresInstallationStore } from './installation-store';
 import { ackLocaleOf, slackCommandContext, type SlackIdentityOptions } from './slack-identity';
 import { ephemeral, formFromView, formView, postToUser } from './slack-reply';
-import { slashCommands } from './slash-commands';
+import { isSlashCommand, slashCommands } from './slash-commands';
 
 type Deps = {
   identity: SlackIdentityOptions;
@@ -26,6 +26,13 @@ type Deps = {
 
 // Slack gives 3 s; leave room for the network. Past this we ack "working on it" and answer later.
 const ackDeadlineMs = 2300;
+
+const workingTexts = new Map<string, string>();
+const workingText = (locale: string): string => {
+  let text = workingTexts.get(locale);
+  if (!text) workingTexts.set(locale, (text = translator(locale)('common.working')));
+  return text;
+};
 
 export function registerSlackListeners(app: App, deps: Deps): void {
   const { logger } = deps;
@@ -45,67 +52,69 @@ export function registerSlackListeners(app: App, deps: Deps): void {
     return slackCommandContext(deps.identity, teamId, userId, client);
   };
 
-  for (const [name, handler] of Object.entries(slashCommands)) {
-    app.command(`/${name}`, async ({ command, ack, respond, client }) => {
-      const text = command.text ?? '';
-      if (deps.queueCommand && command.team_id && runsQueued(name as keyof typeof slashCommands, text)) {
-        // Acked before queuing, so the worker's answer can never arrive ahead of the ack.
-        await ack({ response_type: 'ephemeral', text: translator(ackLocaleOf(command.team_id, command.user_id))('common.working') });
-        try {
-          await deps.queueCommand({
-            platform: 'slack',
-            teamId: command.team_id,
-            userId: command.user_id,
-            channelId: command.channel_id,
-            command: name,
-            text,
-            responseUrl: command.response_url,
-            requestId: command.trigger_id,
-            receivedAt: Date.now(),
-          });
-          return;
-        } catch (err) {
-          logger.warn({ err: (err as Error).message }, 'command queue unavailable: running the command here');
-        }
-        const found = await contextFor(command.team_id, command.user_id, client).catch((err) => {
-          logger.error({ err }, 'could not identify Slack user');
-          return undefined;
-        });
-        const ctx = found && { ...found, sourceKey: `slack.${command.trigger_id}` };
-        const reply = ctx ? await safely(ctx, () => handler(ctx, text)) : undefined;
-        if (reply?.type === 'card') await respond(ephemeral(reply.card));
-        else await respond({ response_type: 'ephemeral', text: translator('en')(found === null ? 'errors.forbidden_unknown_user' : 'errors.internal') });
-        return;
-      }
-      let ctx: CommandContext | null;
+  // One listener for all commands: Bolt runs every listener's matchers on every request.
+  app.command(/^\/(visit|customer|opp|sfa)$/, async ({ command, ack, respond, client }) => {
+    const name = command.command.slice(1);
+    if (!isSlashCommand(name)) return;
+    const handler = slashCommands[name];
+    const text = command.text ?? '';
+    if (deps.queueCommand && command.team_id && runsQueued(name, text)) {
+      // Acked before queuing, so the worker's answer can never arrive ahead of the ack.
+      await ack({ response_type: 'ephemeral', text: workingText(ackLocaleOf(command.team_id, command.user_id)) });
       try {
-        ctx = await contextFor(command.team_id, command.user_id, client);
+        await deps.queueCommand({
+          platform: 'slack',
+          teamId: command.team_id,
+          userId: command.user_id,
+          channelId: command.channel_id,
+          command: name,
+          text,
+          responseUrl: command.response_url,
+          requestId: command.trigger_id,
+          receivedAt: Date.now(),
+        });
+        return;
       } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'command queue unavailable: running the command here');
+      }
+      const found = await contextFor(command.team_id, command.user_id, client).catch((err) => {
         logger.error({ err }, 'could not identify Slack user');
-        await ack({ response_type: 'ephemeral', text: translator('en')('errors.internal') });
-        return;
-      }
-      if (!ctx) {
-        await ack({ response_type: 'ephemeral', text: translator('en')('errors.forbidden_unknown_user') });
-        return;
-      }
-      const c = ctx;
-      const work = safely(c, () => handler(c, text));
-      const early = await Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), ackDeadlineMs).unref())]);
-      if (early === null) {
-        await ack({ response_type: 'ephemeral', text: '⏳' });
-        const late = await work;
-        await respond(late.type === 'card' ? ephemeral(late.card) : ephemeral(errorCard(new Error('form too late'), c.t)));
-        return;
-      }
-      if (early.type === 'card') {
-        await ack(ephemeral(early.card));
-      } else {
-        await ack();
-        await client.views.open({ trigger_id: command.trigger_id, view: formView(early.form, command.channel_id) });
-      }
-    });
-  }
+        return undefined;
+      });
+      const ctx = found && { ...found, sourceKey: `slack.${command.trigger_id}` };
+      const reply = ctx ? await safely(ctx, () => handler(ctx, text)) : undefined;
+      if (reply?.type === 'card') await respond(ephemeral(reply.card));
+      else await respond({ response_type: 'ephemeral', text: translator('en')(found === null ? 'errors.forbidden_unknown_user' : 'errors.internal') });
+      return;
+    }
+    let ctx: CommandContext | null;
+    try {
+      ctx = await contextFor(command.team_id, command.user_id, client);
+    } catch (err) {
+      logger.error({ err }, 'could not identify Slack user');
+      await ack({ response_type: 'ephemeral', text: translator('en')('errors.internal') });
+      return;
+    }
+    if (!ctx) {
+      await ack({ response_type: 'ephemeral', text: translator('en')('errors.forbidden_unknown_user') });
+      return;
+    }
+    const c = ctx;
+    const work = safely(c, () => handler(c, text));
+    const early = await Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), ackDeadlineMs).unref())]);
+    if (early === null) {
+      await ack({ response_type: 'ephemeral', text: '⏳' });
+      const late = await work;
+      await respond(late.type === 'card' ? ephemeral(late.card) : ephemeral(errorCard(new Error('form too late'), c.t)));
+      return;
+    }
+    if (early.type === 'card') {
+      await ack(ephemeral(early.card));
+    } else {
+      await ack();
+      await client.views.open({ trigger_id: command.trigger_id, view: formView(early.form, command.channel_id) });
+    }
+  });
 
   app.action(/^(customer|visit|opp)\./, async ({ ack, body, action, client, respond }) => {
     await ack();

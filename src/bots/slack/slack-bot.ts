@@ -85,6 +85,8 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
     receiver,
     ...(slack.oauth ? {} : { token: slack.botToken }),
     clientOptions,
+    // No conversation state is kept between requests; Bolt's store would cost every request a lookup.
+    convoStore: false,
     deferInitialization: true,
     logLevel: LogLevel.WARN,
   });
@@ -102,7 +104,7 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
     log.info('Slack bot enabled (multi-workspace OAuth: install at /slack/install)');
   }
 
-  const queueCommand = queues ? (command: QueuedCommand) => withinMs(queues.add(chatCommandJob, command), queueWaitMs) : undefined;
+  const queueCommand = queues ? (command: QueuedCommand) => withinMs(queues.addSoon(chatCommandJob, command), queueWaitMs) : undefined;
   registerSlackListeners(app, { identity, logger: log, installationStore, queueCommand });
   return { app, stop: async () => {} };
 }
