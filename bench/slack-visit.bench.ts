@@ -18,6 +18,7 @@ import { migrate, openOrm } from '../src/db/orm';
 import { Customer } from '../src/domain/customers/customer.entity';
 import { searchNameOf } from '../src/domain/customers/customer-access';
 import { User } from '../src/domain/org/user.entity';
+import { newId } from '../src/domain/shared/ids';
 import { Tenant } from '../src/domain/tenants/tenant.entity';
 import { startFakeSlack } from '../test/support/fake-slack';
 import { spawnService } from '../test/support/spawn-service';
@@ -88,7 +89,8 @@ async function main() {
   const em = orm.em.fork();
   const tenant = await em.findOneOrFail(Tenant, { slackTeamId: teamId });
   for (let u = 0; u < users; u++) {
-    const user = em.create(User, { tenantId: tenant.id, name: `Rep ${u}`, email: `rep${u}@bench.test`, role: 'rep', slackTeamId: teamId, slackUserId: `UBENCH${u}` } as User);
+    // Ids given here: the entity's default id is only assigned at flush, too late for the customer's owner.
+    const user = em.create(User, { id: newId(), tenantId: tenant.id, name: `Rep ${u}`, email: `rep${u}@bench.test`, role: 'rep', slackTeamId: teamId, slackUserId: `UBENCH${u}` } as User);
     em.create(Customer, { tenantId: tenant.id, name: customerName(u), searchName: searchNameOf(customerName(u)), ownerId: user.id } as Customer);
   }
   await em.flush();
@@ -134,6 +136,7 @@ async function main() {
     const catchUpMs = performance.now() - loadEnded;
     const written = await visits();
     const answered = new Set(fake.responses.map((r) => r.id)).size;
+    const otherAnswers = fake.responses.filter((r) => !JSON.stringify(r.body).includes('Logged'));
 
     console.log(`\n/visit benchmark — ${duration}s per run, ${connections} connections, 2-core machine`);
     console.log(row('full load: SFA ack (web alone)', full.sfa));
@@ -145,6 +148,7 @@ async function main() {
     console.log(`p99 at 100 req/s: ${paced.sfa.p99} ms web alone, ${together.p99} ms with the worker beside it  (target < 100 ms)`);
     console.log(`worker drain: ${queued} queued commands run in ${drainSeconds.toFixed(1)} s (incl. worker start-up) = ${(queued / drainSeconds).toFixed(0)} commands/s`);
     console.log(`at 100 req/s with the worker running: ${written.n - before} visits written; the last one ${catchUpMs.toFixed(0)} ms after the load stopped`);
+    if (otherAnswers.length) console.log(`answers other than "Logged": ${otherAnswers.length}, e.g. ${JSON.stringify(otherAnswers[0]!.body).slice(0, 300)}`);
     console.log(`visits written: ${written.n}, distinct trigger ids: ${written.keys} (duplicates: ${written.n - written.keys}); answers posted: ${answered}`);
   } finally {
     service.child.kill('SIGTERM');

@@ -1,3 +1,4 @@
+import { findCustomersByName } from '../../domain/customers/find-customers-by-name';
 import { searchCustomers } from '../../domain/customers/search-customers';
 import { searchNameOf } from '../../domain/customers/customer-access';
 import type { Customer } from '../../domain/customers/customer.entity';
@@ -20,14 +21,15 @@ export async function resolveCustomer(ctx: Pick<CommandContext, 'em' | 'actor'>,
     return fromQuery(ctx, quoted, words.join(' '));
   }
   if (words.length === 0) return { kind: 'none', query: '', rest: '' };
-  const candidates = await searchCustomers(ctx.em, ctx.actor, words[0]!, 25);
-  for (let n = Math.min(maxNameWords, words.length); n >= 1; n--) {
-    const name = searchNameOf(words.slice(0, n).join(' '));
-    const exact = candidates.filter((c) => c.searchName === name);
+  const leading = Array.from({ length: Math.min(maxNameWords, words.length) }, (_, i) => words.slice(0, i + 1).join(' '));
+  const named = await findCustomersByName(ctx.em, ctx.actor, leading);
+  for (let n = leading.length; n >= 1; n--) {
+    const name = searchNameOf(leading[n - 1]!);
+    const exact = named.filter((c) => c.searchName === name);
     if (exact.length === 1) return { kind: 'one', customer: exact[0]!, rest: words.slice(n).join(' ') };
-    if (exact.length > 1) return { kind: 'many', candidates: exact, query: words.slice(0, n).join(' '), rest: words.slice(n).join(' ') };
+    if (exact.length > 1) return { kind: 'many', candidates: exact.slice(0, 10), query: leading[n - 1]!, rest: words.slice(n).join(' ') };
   }
-  return classify(candidates, words[0]!, words.slice(1).join(' '));
+  return classify(await searchCustomers(ctx.em, ctx.actor, words[0]!, 25), words[0]!, words.slice(1).join(' '));
 }
 
 /** The whole text is the query (`/customer ACME Corp`). */

@@ -1,3 +1,5 @@
+import { resolveCustomer } from '../../../src/bots/commands/resolve-customer';
+import { findCustomersByName } from '../../../src/domain/customers/find-customers-by-name';
 import { searchCustomers } from '../../../src/domain/customers/search-customers';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
 import { makeCustomer, makeOrgWorld } from './domain-world';
@@ -68,4 +70,17 @@ test('full-width input, exact email and phone; blank queries find nothing', asyn
   expect(await names(db.em(), w.repA.actor, 'ceo@hidden.test')).toEqual([]);
   expect(await names(db.em(), w.repA.actor, '010-1111')).toEqual([]);
   expect(await names(db.em(), w.repA.actor, '   ')).toEqual([]);
+});
+
+test('a command names a customer exactly even when dozens of visible names share its first word', async () => {
+  const w = await makeOrgWorld(db);
+  const { em, tenant } = w;
+  for (let i = 0; i < 40; i++) await makeCustomer(em, tenant, null, `Shanghai Trading ${String(i).padStart(2, '0')}`);
+  await makeCustomer(em, tenant, w.repW.user, 'Shanghai Trading 99');
+  const ctx = { em: db.em(), actor: w.repA.actor };
+  const match = await resolveCustomer(ctx, 'Shanghai Trading 37 met the buyer'.split(' '));
+  expect(match).toMatchObject({ kind: 'one', customer: { name: 'Shanghai Trading 37' }, rest: 'met the buyer' });
+  // Out of reach: no exact match, so the first word is a partial name with many candidates.
+  expect(await resolveCustomer(ctx, 'Shanghai Trading 99 met'.split(' '))).toMatchObject({ kind: 'many', query: 'Shanghai' });
+  expect((await findCustomersByName(db.em(), w.repA.actor, ['shanghai trading 05', 'SHANGHAI TRADING 99'])).map((c) => c.name)).toEqual(['Shanghai Trading 05']);
 });
