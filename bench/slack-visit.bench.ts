@@ -18,7 +18,6 @@ import { migrate, openOrm } from '../src/db/orm';
 import { Customer } from '../src/domain/customers/customer.entity';
 import { searchNameOf } from '../src/domain/customers/customer-access';
 import { User } from '../src/domain/org/user.entity';
-import { newId } from '../src/domain/shared/ids';
 import { Tenant } from '../src/domain/tenants/tenant.entity';
 import { startFakeSlack } from '../test/support/fake-slack';
 import { spawnService } from '../test/support/spawn-service';
@@ -88,11 +87,10 @@ async function main() {
   // Seed after start-up so the tenant the service created from auth.test gets the data.
   const em = orm.em.fork();
   const tenant = await em.findOneOrFail(Tenant, { slackTeamId: teamId });
-  for (let u = 0; u < users; u++) {
-    // Ids given here: the entity's default id is only assigned at flush, too late for the customer's owner.
-    const user = em.create(User, { id: newId(), tenantId: tenant.id, name: `Rep ${u}`, email: `rep${u}@bench.test`, role: 'rep', slackTeamId: teamId, slackUserId: `UBENCH${u}` } as User);
-    em.create(Customer, { tenantId: tenant.id, name: customerName(u), searchName: searchNameOf(customerName(u)), ownerId: user.id } as Customer);
-  }
+  // Users first: the customers' owner ids are plain columns, so the ORM cannot order the inserts.
+  const reps = Array.from({ length: users }, (_, u) => em.create(User, { tenantId: tenant.id, name: `Rep ${u}`, email: `rep${u}@bench.test`, role: 'rep', slackTeamId: teamId, slackUserId: `UBENCH${u}` } as User));
+  await em.flush();
+  reps.forEach((rep, u) => em.create(Customer, { tenantId: tenant.id, name: customerName(u), searchName: searchNameOf(customerName(u)), ownerId: rep.id } as Customer));
   await em.flush();
 
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
