@@ -275,3 +275,14 @@ function findButtons(body: unknown, action: string): RenderedButton[] {
   return blocks.flatMap((b) => b.elements ?? []).filter((e) => typeof e.action_id === 'string' && e.action_id.startsWith(action));
 }
 const findButton = (body: unknown, action: string) => findButtons(body, action)[0];
+
+test('/visit remind changes the reminder lead; out-of-range values are refused with the limit', async () => {
+  const shown = await w.slack.command(ids.repEast2, '/visit', 'remind');
+  expect(textOf(shown.body)).toContain('30 minutes');
+  const set = await w.slack.command(ids.repEast2, '/visit', 'remind 15');
+  expect(textOf(set.body)).toContain('15 minutes');
+  expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).reminderLeadMinutes).toBe(15);
+  const tooMuch = await w.slack.command(ids.repEast2, '/visit', 'remind 5000');
+  expect(textOf(tooMuch.body)).toContain('1440');
+  expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).reminderLeadMinutes).toBe(15);
+});

@@ -104,6 +104,7 @@ const keywords = {
   team: ['team', '团队'],
   mine: ['mine', 'my', '我的'],
   admin: ['admin', '管理'],
+  remind: ['remind', 'reminder', '提醒'],
 } as const;
 
 const is = (token: Token | undefined, aliases: readonly string[]): boolean => !!token && !token.quoted && aliases.includes(token.text.toLowerCase());
@@ -131,6 +132,8 @@ export type VisitCommand =
   | { kind: 'form' }
   | { kind: 'help' }
   | { kind: 'list' }
+  /** `remind 15`: reminders this many minutes before each visit; `remind` alone shows the setting. */
+  | { kind: 'remind'; minutes?: number }
   | { kind: 'plan'; customer: string; when: Date; whenText: string; purpose?: string }
   | {
       kind: 'log';
@@ -152,6 +155,11 @@ export function parseVisitCommand(text: string, opts: Pick<WhenOptions, 'timezon
   if (tokens.length === 0) return { kind: 'form' };
   if (tokens.length === 1 && is(tokens[0], keywords.help)) return { kind: 'help' };
   if (tokens.length === 1 && is(tokens[0], keywords.list)) return { kind: 'list' };
+  if (is(tokens[0], keywords.remind) && tokens.length <= 2) {
+    const minutes = /^(\d{1,4})(?:m|min|mins|minutes|分钟)?$/i.exec(tokens[1]?.text ?? '');
+    if (tokens.length === 1) return { kind: 'remind' };
+    if (minutes) return { kind: 'remind', minutes: Number(minutes[1]) };
+  }
   if (is(tokens[0], keywords.plan)) return parseVisitPlan(afterFirst(text, tokens), opts);
   const glued = gluedKeyword(text, keywords.plan);
   if (glued !== null) {

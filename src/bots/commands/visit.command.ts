@@ -1,4 +1,5 @@
 import { listUpcomingVisits } from '../../domain/activities/list-upcoming-visits';
+import { setReminderLead } from '../../domain/activities/set-reminder-lead';
 import { card, form, type CommandContext, type CommandResult } from './command-context';
 import { parseVisitCommand } from './command-grammar';
 import { afterMatch, visitButtons } from './customer-flow';
@@ -17,6 +18,11 @@ export async function visitCommand(ctx: CommandContext, text: string): Promise<C
       return form(visitLogForm(ctx));
     case 'list':
       return visitList(ctx);
+    case 'remind': {
+      if (parsed.minutes === undefined) return card({ kind: 'card', text: t('visit.remindCurrent', { lead: ctx.user.reminderLeadMinutes }) });
+      const user = await setReminderLead(ctx.em, ctx.actor, parsed.minutes);
+      return card({ kind: 'card', tone: 'ok', text: t('visit.remindSet', { lead: user.reminderLeadMinutes }) });
+    }
     case 'plan': {
       const match = await resolveCustomerQuery(ctx, parsed.customer);
       return afterMatch(ctx, match, { do: 'plan', at: parsed.when.getTime(), purpose: parsed.purpose || undefined });

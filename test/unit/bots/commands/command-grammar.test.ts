@@ -267,3 +267,11 @@ describe('garbage never throws', () => {
     expect(() => parseSfaCommand(text)).not.toThrow();
   });
 });
+
+test('/visit remind: show or set the reminder lead; a customer called "Remind…" is still a customer', () => {
+  const opts = { timezone: 'UTC', now: new Date('2026-11-26T10:00:00Z') };
+  expect(parseVisitCommand('remind', opts)).toEqual({ kind: 'remind' });
+  expect(parseVisitCommand('remind 15', opts)).toEqual({ kind: 'remind', minutes: 15 });
+  expect(parseVisitCommand('提醒 45分钟', opts)).toEqual({ kind: 'remind', minutes: 45 });
+  expect(parseVisitCommand('Remind Corp met the CEO', opts).kind).toBe('log');
+});
