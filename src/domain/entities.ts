@@ -8,6 +8,7 @@ import { StageChange } from './opportunities/stage-change.entity';
 import { OrgUnit } from './org/org-unit.entity';
 import { OutboxMessage } from './outbox/outbox-message.entity';
 import { User } from './org/user.entity';
+import { ReportSubscription } from './report-subscriptions/report-subscription.entity';
 import { Tenant } from './tenants/tenant.entity';
 
-export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, StageChange, AuditEntry, OutboxMessage, Delivery];
+export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription];

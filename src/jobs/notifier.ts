@@ -20,6 +20,17 @@ export type ChannelMessage = {
   kind: DeliveryKind;
 };
 
+/** Images with a text beside them (a report's charts and its key numbers), to a channel or a person. */
+export type FileMessage = {
+  tenantId: string;
+  to: { channelId: string } | { userId: string };
+  /** The key numbers, as the platform's markdown. */
+  text: string;
+  files: Array<{ filename: string; title: string; bytes: Buffer }>;
+  idempotencyKey: string;
+  kind: DeliveryKind;
+};
+
 export type DeliveryResult = { status: 'sent' | 'already_sent' | 'dead'; ref?: string };
 
 /**
@@ -30,6 +41,7 @@ export type DeliveryResult = { status: 'sent' | 'already_sent' | 'dead'; ref?: s
 export interface Notifier {
   sendDirect(message: DirectMessage): Promise<DeliveryResult>;
   postToChannel(message: ChannelMessage): Promise<DeliveryResult>;
+  postFiles(message: FileMessage): Promise<DeliveryResult>;
 }
 
 /** What the ledger needs to record a delivery that failed before (or while) being claimed. */
@@ -74,5 +86,8 @@ export const unconfiguredNotifier: Notifier = {
   },
   async postToChannel(m) {
     throw new PermanentDeliveryError('no_chat_platform_configured', { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, channel: m.channelId });
+  },
+  async postFiles(m) {
+    throw new PermanentDeliveryError('no_chat_platform_configured', { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind });
   },
 };

@@ -1,8 +1,12 @@
 import { scheduleJobOptions } from './job-definition';
 import { nudgeTickJob } from './nudge-tick.job';
+import { reportTickJob } from './report-tick.job';
 import type { JobQueues } from './queues';
 
 export const nudgeTickSchedulerId = 'nudge-tick';
+export const reportTickSchedulerId = 'report-tick';
+
+const tickOptions = { attempts: scheduleJobOptions.attempts, backoff: scheduleJobOptions.backoff, removeOnComplete: { age: 2 * 24 * 3600 }, removeOnFail: { age: 14 * 24 * 3600 } };
 
 /**
  * The repeating jobs, as BullMQ job schedulers: upserting the same scheduler id from every worker
@@ -11,10 +15,12 @@ export const nudgeTickSchedulerId = 'nudge-tick';
 export async function ensureSchedules(queues: JobQueues, options: { onlyIfMissing?: boolean } = {}): Promise<void> {
   const schedules = queues.queue('schedules');
   // At start-up always upsert (a changed pattern takes effect); later only restore a lost one.
-  if (options.onlyIfMissing && (await schedules.getJobScheduler(nudgeTickSchedulerId))) return;
+  if (options.onlyIfMissing && (await schedules.getJobScheduler(nudgeTickSchedulerId)) && (await schedules.getJobScheduler(reportTickSchedulerId))) return;
   await schedules.upsertJobScheduler(
     nudgeTickSchedulerId,
     { pattern: '0 * * * *', tz: 'UTC' },
-    { name: nudgeTickJob.name, data: {}, opts: { attempts: scheduleJobOptions.attempts, backoff: scheduleJobOptions.backoff, removeOnComplete: { age: 2 * 24 * 3600 }, removeOnFail: { age: 14 * 24 * 3600 } } },
+    { name: nudgeTickJob.name, data: {}, opts: tickOptions },
   );
+  // Every five minutes: a report set for 09:10 goes out by 09:15.
+  await schedules.upsertJobScheduler(reportTickSchedulerId, { pattern: '*/5 * * * *', tz: 'UTC' }, { name: reportTickJob.name, data: {}, opts: tickOptions });
 }

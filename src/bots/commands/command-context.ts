@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { User } from '../../domain/org/user.entity';
 import type { UserActor } from '../../domain/shared/actor';
 import type { Tenant } from '../../domain/tenants/tenant.entity';
+import type { JobDefinition } from '../../jobs/job-definition';
 import type { Translate } from '../i18n/i18n';
 import type { CardModel, FormModel } from './reply-model';
 
@@ -18,6 +19,10 @@ export type CommandContext = {
    * retry after a crash finds the earlier result instead of writing twice.
    */
   sourceKey?: string;
+  /** The conversation the command came from (where an on-demand report is posted). */
+  channel?: { platform: 'slack' | 'teams'; id: string; name?: string };
+  /** Hands work to the job worker (absent where no queue is configured). */
+  enqueue?: <D extends object>(job: JobDefinition<D>, data: D) => Promise<void>;
 };
 
 export type CommandResult =

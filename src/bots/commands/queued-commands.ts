@@ -6,7 +6,7 @@ import { parseOppCommand, parseVisitCommand } from './command-grammar';
  * and forms run inline: a form must open within the 3 s its trigger lives, and a read is quick.
  * Only the shape of the text decides; the time zone does not change which kind a command is.
  */
-export function runsQueued(command: 'visit' | 'customer' | 'opp' | 'sfa', text: string): boolean {
+export function runsQueued(command: 'visit' | 'customer' | 'opp' | 'sfa' | 'report', text: string): boolean {
   if (command === 'visit') {
     const kind = parseVisitCommand(text, { timezone: 'UTC', now: new Date() }).kind;
     return kind === 'log' || kind === 'plan';

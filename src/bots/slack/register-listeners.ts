@@ -22,6 +22,8 @@ type Deps = {
   installationStore?: PostgresInstallationStore;
   /** Queues a writing command for the worker; absent or failing, the command runs here. */
   queueCommand?: (command: QueuedCommand) => Promise<void>;
+  /** Hands other work (an on-demand report) to the worker. */
+  enqueue?: CommandContext['enqueue'];
 };
 
 // Slack gives 3 s; leave room for the network. Past this we ack "working on it" and answer later.
@@ -53,7 +55,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
   };
 
   // One listener for all commands: Bolt runs every listener's matchers on every request.
-  app.command(/^\/(visit|customer|opp|sfa)$/, async ({ command, ack, respond, client }) => {
+  app.command(/^\/(visit|customer|opp|sfa|report)$/, async ({ command, ack, respond, client }) => {
     const name = command.command.slice(1);
     if (!isSlashCommand(name)) return;
     const handler = slashCommands[name];
@@ -99,7 +101,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
       await ack({ response_type: 'ephemeral', text: translator('en')('errors.forbidden_unknown_user') });
       return;
     }
-    const c = ctx;
+    const c: CommandContext = { ...ctx, channel: { platform: 'slack', id: command.channel_id, name: command.channel_name }, enqueue: deps.enqueue };
     const work = safely(c, () => handler(c, text));
     const early = await Promise.race([work, new Promise<null>((resolve) => setTimeout(() => resolve(null), ackDeadlineMs).unref())]);
     if (early === null) {

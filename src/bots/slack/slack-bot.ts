@@ -7,6 +7,7 @@ import { SecretBox } from '../../db/secret-box';
 import { registerChatUser } from '../../domain/org/register-chat-user';
 import { ensureWorkspaceTenant } from '../../domain/tenants/ensure-workspace-tenant';
 import { chatCommandJob, type QueuedCommand } from '../../jobs/chat-command.job';
+import type { JobDefinition } from '../../jobs/job-definition';
 import type { JobQueues } from '../../jobs/queues';
 import type { Logger } from '../../logger';
 import { PostgresInstallationStore } from './installation-store';
@@ -105,7 +106,8 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
   }
 
   const queueCommand = queues ? (command: QueuedCommand) => withinMs(queues.addSoon(chatCommandJob, command), queueWaitMs) : undefined;
-  registerSlackListeners(app, { identity, logger: log, installationStore, queueCommand });
+  const enqueue = queues ? <D extends object>(job: JobDefinition<D>, data: D) => withinMs(queues.addSoon(job, data), queueWaitMs) : undefined;
+  registerSlackListeners(app, { identity, logger: log, installationStore, queueCommand, enqueue });
   return { app, stop: async () => {} };
 }
 

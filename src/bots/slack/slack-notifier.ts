@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
@@ -6,7 +7,7 @@ import { User } from '../../domain/org/user.entity';
 import { renderCardBlocks } from '../../cards/slack';
 import type { ChannelPacer } from '../../jobs/channel-pacer';
 import { deliverOnce, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
-import type { ChannelMessage, DeliveryRef, DeliveryResult, DirectMessage, Notifier } from '../../jobs/notifier';
+import type { ChannelMessage, DeliveryRef, DeliveryResult, DirectMessage, FileMessage, Notifier } from '../../jobs/notifier';
 import type { Logger } from '../../logger';
 import type { CardModel } from '../commands/reply-model';
 import { SlackClients, SlackTargetError } from './slack-clients';
@@ -96,6 +97,48 @@ export class SlackNotifier implements Notifier {
   postToChannel(m: ChannelMessage): Promise<DeliveryResult> {
     const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, channel: m.channelId };
     return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.clients.clientFor(m.tenantId), m.channelId, m.card, m.idempotencyKey), classifySlackError);
+  }
+
+  /**
+   * Uploads the files (files.getUploadURLExternal → the bytes → files.completeUploadExternal) and
+   * shares them with the text as their comment. The file names carry a hash of the idempotency
+   * key: that is how a worker taking over finds a copy already shared.
+   */
+  postFiles(m: FileMessage): Promise<DeliveryResult> {
+    const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, ...('userId' in m.to ? { userId: m.to.userId } : { channel: m.to.channelId }) };
+    const tag = createHash('sha256').update(m.idempotencyKey).digest('hex').slice(0, 12);
+    const named = m.files.map((f) => ({ ...f, filename: f.filename.replace(/(\.[a-z0-9]+)?$/i, (ext) => `-${tag}${ext}`) }));
+    return deliverOnce(this.opts.ledger, ref, async () => {
+      const client = await this.clients.clientFor(m.tenantId);
+      const channel = 'userId' in m.to ? await this.openDm(client, m.tenantId, await this.slackUserOf(m.tenantId, m.to.userId)) : m.to.channelId;
+      return {
+        channel,
+        pace: () => this.opts.pacer.wait(channel, m.idempotencyKey),
+        send: async () => {
+          const res = (await client.filesUploadV2({
+            channel_id: channel,
+            initial_comment: m.text,
+            file_uploads: named.map((f) => ({ file: f.bytes, filename: f.filename, title: f.title })),
+          })) as { files?: Array<{ files?: Array<{ id?: string }> }> };
+          return res.files?.[0]?.files?.[0]?.id ?? null;
+        },
+        findPrevious: (since) => this.findPreviousFile(client, channel, tag, since),
+      };
+    }, classifySlackError);
+  }
+
+  private async findPreviousFile(client: WebClient, channel: string, tag: string, since: Date): Promise<string | null> {
+    try {
+      const res = await client.conversations.history({ channel, oldest: String(since.getTime() / 1000 - 60), limit: 200 });
+      for (const msg of res.messages ?? []) {
+        const file = (msg as { files?: Array<{ id?: string; name?: string }> }).files?.find((f) => f.name?.includes(tag));
+        if (file?.id) return file.id;
+      }
+      return null;
+    } catch {
+      // Without history access (scope, not a member) the next attempt shares again.
+      return null;
+    }
   }
 
   private transport(client: WebClient, channel: string, card: CardModel, key: string): Transport {

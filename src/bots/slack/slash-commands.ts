@@ -1,10 +1,11 @@
 import type { CommandContext, CommandResult } from '../commands/command-context';
 import { customerCommand } from '../commands/customer.command';
 import { oppCommand } from '../commands/opp.command';
+import { reportCommand } from '../commands/report.command';
 import { sfaCommand } from '../commands/sfa.command';
 import { visitCommand } from '../commands/visit.command';
 
-export type SlashCommand = 'visit' | 'customer' | 'opp' | 'sfa';
+export type SlashCommand = 'visit' | 'customer' | 'opp' | 'sfa' | 'report';
 
 /** The Slack slash commands (without the slash) and the platform-neutral handler each runs. */
 export const slashCommands: Record<SlashCommand, (ctx: CommandContext, text: string) => Promise<CommandResult>> = {
@@ -12,6 +13,7 @@ export const slashCommands: Record<SlashCommand, (ctx: CommandContext, text: str
   customer: customerCommand,
   opp: oppCommand,
   sfa: sfaCommand,
+  report: reportCommand,
 };
 
 export const isSlashCommand = (name: string): name is SlashCommand => Object.hasOwn(slashCommands, name);

@@ -1,0 +1,51 @@
+import { reportChartModel, reportSummaryLines } from '../bots/commands/presenters/report-card';
+import { translator } from '../bots/i18n/i18n';
+import { renderChart } from '../cards/charts/chart-renderer';
+import { pipelineChart, revenueByRepChart, trendChart } from '../cards/charts/report-charts';
+import { User } from '../domain/org/user.entity';
+import { buildKpiReport } from '../domain/reports/build-kpi-report';
+import { userActor } from '../domain/shared/actor';
+import { isDomainError } from '../domain/shared/domain-error';
+import type { JobContext } from './job-definition';
+import { PermanentDeliveryError } from './notifier';
+import type { ReportPostData } from './report-post.job';
+
+/** Slack's answers when the bot may not post in a channel: the requester gets the report by DM instead. */
+const notAllowedThere = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+/**
+ * One report: aggregates as the requester may see them, three charts, the key numbers beside
+ * them, in the requester's language. Rendering happens here and delivery in the notifier, so each
+ * platform only adds its delivery.
+ */
+export async function postReport(data: ReportPostData, { em, notifier, log }: JobContext): Promise<string> {
+  const requester = await em.findOne(User, { id: data.requesterId, tenantId: data.tenantId, active: true });
+  if (!requester) return 'skipped: requester gone';
+  const reader = { t: translator(requester.locale), locale: requester.locale };
+  let report;
+  try {
+    report = await buildKpiReport(em, userActor(data.tenantId, requester.id, requester.role), { period: data.period, scope: data.scope, at: new Date(data.at), timezone: data.timezone });
+  } catch (err) {
+    // A manager demoted since subscribing: nothing to post, and retrying will not change that.
+    if (isDomainError(err) && err.code === 'forbidden') return `skipped: ${err.message}`;
+    throw err;
+  }
+  const whose = data.scope === 'me' ? reader.t('report.whoseMe') : data.scope === 'team' ? reader.t('report.whoseTeam', { name: requester.name }) : reader.t('report.whoseOrg');
+  const text = reportSummaryLines(report, whose, reader).join('\n');
+  const charts = reportChartModel(report, reader);
+  const started = performance.now();
+  const files = [
+    { filename: `revenue-${report.window.label}.png`, title: charts.title.revenueByRep, bytes: await renderChart(revenueByRepChart(charts)) },
+    { filename: `trend-${report.window.label}.png`, title: charts.title.trend, bytes: await renderChart(trendChart(charts)) },
+    { filename: `pipeline-${report.window.label}.png`, title: charts.title.pipeline, bytes: await renderChart(pipelineChart(charts)) },
+  ];
+  log.debug({ ms: Math.round(performance.now() - started) }, 'report charts rendered');
+  const message = { tenantId: data.tenantId, to: data.to, text, files, idempotencyKey: `report.${data.key}`, kind: 'report' as const };
+  try {
+    return (await notifier.postFiles(message)).status;
+  } catch (err) {
+    if (!(err instanceof PermanentDeliveryError) || !data.fallbackUserId || !notAllowedThere.has(err.code)) throw err;
+    const dm = { ...message, to: { userId: data.fallbackUserId }, text: `${reader.t('report.notInChannel')}\n${text}`, idempotencyKey: `${message.idempotencyKey}.dm` };
+    return `${(await notifier.postFiles(dm)).status} by DM (${err.code})`;
+  }
+}
