@@ -74,3 +74,21 @@ test('subscriptions: a manager subscribes a channel, lists and stops it; a rep m
   expect(textOf(stop.body)).toMatch(/Stopped 2/);
   expect(await w.em().count(ReportSubscription, {})).toBe(0);
 });
+
+test('asked in a channel the bot is not in: the report comes by DM, saying why', async () => {
+  w.fake.failNext('files.completeUploadExternal', { error: 'not_in_channel' });
+  await w.slack.command('ULI', '/report', 'monthly', { channelId: 'CNOTMEMBER' });
+  const dm = await eventually(() => {
+    const f = w.fake.files.find((x) => x.channel_id === 'DLI');
+    if (!f) throw new Error('no DM yet');
+    return f;
+  }, 20_000);
+  expect(dm.initial_comment).toMatch(/could not post in that channel/);
+  expect(dm.initial_comment).toMatch(/monthly report/);
+});
+
+test('unknown words get help, not an error', async () => {
+  const res = await w.slack.command('ULI', '/report', 'quarterly');
+  expect(textOf(res.body)).toContain('quarterly');
+  expect(textOf(res.body)).toContain('/report subscribe');
+});
