@@ -5,6 +5,7 @@ import { isDomainError } from '../domain/shared/domain-error';
 import type { CommandContext, Output } from './context';
 import { CliError, exitCodes, UsageError } from './errors';
 import { importCustomersCommand } from './import-customers.command';
+import { importProductsCommand } from './import-products.command';
 import { importUsersCommand } from './import-users.command';
 import { migrateCommand } from './migrate.command';
 import { seedDemoCommand } from './seed-demo.command';
@@ -75,6 +76,15 @@ const commands: Command[] = [
     positionals: ['file.csv'],
     migrateFirst: true,
     run: (ctx, { values: v, positionals: [file] }) => importCustomersCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
+  },
+  {
+    words: ['import', 'products'],
+    usage: 'sfa import products <file.csv> [--tenant <slug>] [--skip-invalid]',
+    summary: 'import the product catalog (columns: sku,name,list_price,currency,description,specs,features,use_cases,active)',
+    options: importOptions,
+    positionals: ['file.csv'],
+    migrateFirst: true,
+    run: (ctx, { values: v, positionals: [file] }) => importProductsCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
   },
   {
     words: ['seed'],

@@ -9,6 +9,9 @@ import { OrgUnit } from './org/org-unit.entity';
 import { OutboxMessage } from './outbox/outbox-message.entity';
 import { User } from './org/user.entity';
 import { ReportSubscription } from './report-subscriptions/report-subscription.entity';
+import { PriceRule } from './products/price-rule.entity';
+import { Product } from './products/product.entity';
+import { Quote, QuoteLine } from './quotes/quote.entity';
 import { Tenant } from './tenants/tenant.entity';
 
-export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription];
+export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription, Product, PriceRule, Quote, QuoteLine];

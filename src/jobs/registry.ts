@@ -1,5 +1,6 @@
 import type { OutboxTopic } from '../domain/outbox/write-outbox';
 import { chatCommandJob } from './chat-command.job';
+import { quoteApprovalReminderJob, quoteApprovalRequestJob, quoteDecidedJob } from './quote-messages.job';
 import { reportPostJob } from './report-post.job';
 import { reportTickJob } from './report-tick.job';
 import type { JobDefinition } from './job-definition';
@@ -11,7 +12,7 @@ import { nudgeTickJob } from './nudge-tick.job';
 import { visitReminderJob } from './visit-reminder.job';
 
 /** Every job the worker runs, by name. A job added here runs; a name not here fails unrecoverably. */
-export const jobDefinitions = [visitReminderJob, followUpReminderJob, nudgeTickJob, nudgeScanJob, nudgeDigestJob, managerSummaryJob, chatCommandJob, reportTickJob, reportPostJob] as const;
+export const jobDefinitions = [visitReminderJob, followUpReminderJob, nudgeTickJob, nudgeScanJob, nudgeDigestJob, managerSummaryJob, chatCommandJob, reportTickJob, reportPostJob, quoteApprovalRequestJob, quoteApprovalReminderJob, quoteDecidedJob] as const;
 
 // Each definition keeps its own data type; the worker only needs to look them up by name.
 const byName = new Map<string, JobDefinition<object>>(jobDefinitions.map((d) => [d.name, d as unknown as JobDefinition<object>]));
@@ -23,4 +24,7 @@ type OutboxJob = JobDefinition<{ outboxId: string; tenantId: string }>;
 export const outboxTopics: Record<OutboxTopic, OutboxJob> = {
   'visit.reminder': visitReminderJob as unknown as OutboxJob,
   'visit.follow_up': followUpReminderJob as unknown as OutboxJob,
+  'quote.approval_request': quoteApprovalRequestJob as unknown as OutboxJob,
+  'quote.approval_reminder': quoteApprovalReminderJob as unknown as OutboxJob,
+  'quote.decided': quoteDecidedJob as unknown as OutboxJob,
 };

@@ -5,7 +5,7 @@ import { botScopes } from '../../src/bots/slack/slack-bot';
 const manifest = fs.readFileSync(path.resolve(__dirname, '../../deploy/slack-manifest.yml'), 'utf8');
 
 test('the manifest declares every slash command the bot handles, pointing at /slack/events', () => {
-  for (const command of ['/visit', '/customer', '/opp', '/sfa']) expect(manifest).toContain(`- command: ${command}\n      url: https://sfa.example.com/slack/events`);
+  for (const command of ['/visit', '/customer', '/opp', '/sfa', '/report', '/quote', '/product']) expect(manifest).toContain(`- command: ${command}\n      url: https://sfa.example.com/slack/events`);
 });
 
 test('the manifest asks for exactly the scopes the OAuth installer requests', () => {

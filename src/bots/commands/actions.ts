@@ -16,6 +16,7 @@ import { clip, formatDate } from './presenters/format';
 import type { ActionId } from './reply-model';
 import { cancelVisitAction, visitLogForm, visitOutcomeForm, visitPlanForm, visitRescheduleForm } from './visit.forms';
 import { visitList } from './visit.command';
+import { quoteAction } from './quote.command';
 
 /** Every button of every card, on either platform, lands here. */
 export async function handleAction(ctx: CommandContext, action: ActionId, value: string): Promise<CommandResult> {
@@ -110,5 +111,9 @@ export async function handleAction(ctx: CommandContext, action: ActionId, value:
       const [whose, page] = value.split('|');
       return oppList(ctx, whose === 'team' ? 'team' : 'mine', Number(page) || 1, true);
     }
+    case 'quote.approve':
+    case 'quote.reject':
+    case 'quote.open':
+      return quoteAction(ctx, action, value);
   }
 }

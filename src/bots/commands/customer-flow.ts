@@ -9,6 +9,7 @@ import { encodeCreate, encodePick, fitsInButton, type Intent } from './intent';
 import { customerCard } from './presenters/customer-card';
 import { clip, formatDateTime, formatMoney } from './presenters/format';
 import { opportunityCard } from './presenters/opportunity-card';
+import { createQuoteReply } from './quote.command';
 import type { Button } from './reply-model';
 import type { CustomerMatch } from './resolve-customer';
 
@@ -38,6 +39,8 @@ export async function runIntent(ctx: CommandContext, customer: Customer, intent:
         buttons: visitButtons(visit.id, ctx),
       });
     }
+    case 'quote':
+      return createQuoteReply(ctx, customer, intent);
     case 'opp': {
       const opportunity = await createOpportunity(ctx.em, ctx.actor, { customerId: customer.id, title: intent.title, amount: intent.amount, currency: intent.currency, sourceKey: ctx.sourceKey });
       return card(opportunityCard(opportunity, customer.name, ctx, t('opp.created', { title: opportunity.title, customer: customer.name, amount: formatMoney(opportunity.amount, opportunity.currency, user.locale) })));

@@ -1,6 +1,7 @@
 import type { CommandContext, FormResult } from './command-context';
 import { submitCustomerForm } from './customer.command';
 import { submitOppForm } from './opp.command';
+import { submitQuoteForm } from './quote.command';
 import type { FormModel } from './reply-model';
 import { submitVisitForm, type FormValues } from './visit.forms';
 
@@ -17,5 +18,7 @@ export async function handleFormSubmission(ctx: CommandContext, form: FormModel,
     case 'opp.new':
     case 'opp.lost_reason':
       return submitOppForm(ctx, form, values);
+    case 'quote.reject':
+      return submitQuoteForm(ctx, form, values);
   }
 }

@@ -9,6 +9,7 @@ const intentSchema = z.discriminatedUnion('do', [
   z.object({ do: z.literal('log'), notes: z.string() }),
   z.object({ do: z.literal('plan'), at: z.number(), purpose: z.string().optional() }),
   z.object({ do: z.literal('opp'), amount: z.string(), currency: z.string().optional(), title: z.string() }),
+  z.object({ do: z.literal('quote'), lines: z.array(z.object({ quantity: z.number(), sku: z.string() })), extraPercentOff: z.string().optional() }),
 ]);
 export type Intent = z.infer<typeof intentSchema>;
 

@@ -24,7 +24,10 @@ export type ActionId =
   | 'opp.lose'
   | 'opp.list_page'
   | 'opp.snooze'
-  | 'opp.new_for';
+  | 'opp.new_for'
+  | 'quote.approve'
+  | 'quote.reject'
+  | 'quote.open';
 
 export type Button = {
   label: string;
@@ -72,7 +75,7 @@ export type FormFieldModel =
 export type FormModel = {
   kind: 'form';
   /** Routes the submission; the same id both bots use. */
-  formId: 'visit.log' | 'visit.plan' | 'visit.outcome' | 'visit.reschedule' | 'customer.new' | 'opp.new' | 'opp.lost_reason';
+  formId: 'visit.log' | 'visit.plan' | 'visit.outcome' | 'visit.reschedule' | 'customer.new' | 'opp.new' | 'opp.lost_reason' | 'quote.reject';
   title: string;
   submit: string;
   close: string;

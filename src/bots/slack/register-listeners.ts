@@ -55,7 +55,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
   };
 
   // One listener for all commands: Bolt runs every listener's matchers on every request.
-  app.command(/^\/(visit|customer|opp|sfa|report)$/, async ({ command, ack, respond, client }) => {
+  app.command(/^\/(visit|customer|opp|sfa|report|quote|product)$/, async ({ command, ack, respond, client }) => {
     const name = command.command.slice(1);
     if (!isSlashCommand(name)) return;
     const handler = slashCommands[name];
@@ -118,7 +118,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
     }
   });
 
-  app.action(/^(customer|visit|opp)\./, async ({ ack, body, action, client, respond }) => {
+  app.action(/^(customer|visit|opp|quote)\./, async ({ ack, body, action, client, respond }) => {
     await ack();
     const block = body as BlockAction;
     const button = action as ButtonAction;
@@ -139,7 +139,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
     if (fromHome) await publishHome(ctx, client, block.user.id);
   });
 
-  app.view(/^(customer|visit|opp)\./, async ({ ack, body, view, client }) => {
+  app.view(/^(customer|visit|opp|quote)\./, async ({ ack, body, view, client }) => {
     const ctx = await contextFor(body.team?.id ?? body.user.team_id, body.user.id, client).catch(() => null);
     if (!ctx) {
       await ack({ response_action: 'errors', errors: {} } as never);

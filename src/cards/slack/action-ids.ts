@@ -25,6 +25,9 @@ const KNOWN: Record<ActionId, true> = {
   'opp.list_page': true,
   'opp.snooze': true,
   'opp.new_for': true,
+  'quote.approve': true,
+  'quote.reject': true,
+  'quote.open': true,
 };
 
 export const ACTION_IDS = Object.keys(KNOWN) as ActionId[];

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import type { Stage } from '../opportunities/opportunity.entity';
+import type { ApprovalPolicy } from '../quotes/approval-policy';
 import { newId } from '../shared/ids';
 
 export const Tenant = defineEntity({
@@ -18,6 +19,8 @@ export const Tenant = defineEntity({
     nudgeHour: p.integer().default(9),
     /** Days a deal may sit in a stage before it counts as stalled, per stage; missing stages use the defaults. */
     stallDays: p.json<Partial<Record<Stage, number>>>().default('{}'),
+    /** How much extra discount each role may give or approve; missing entries use the defaults. */
+    approvalPolicy: p.json<ApprovalPolicy>().default('{}'),
     createdAt: p.datetime().onCreate(() => new Date()),
   }),
 });
