@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { User } from '../domain/org/user.entity';
+import { expireQuotes } from '../domain/quotes/advance-quote';
 import { Tenant } from '../domain/tenants/tenant.entity';
 import { defineJob, scheduleJobOptions } from './job-definition';
 import { managerSummaryJob } from './manager-summary.job';
@@ -46,6 +47,7 @@ export const nudgeTickJob = defineJob<NudgeTickData>({
       await queues.add(managerSummaryJob, { tenantId: tenant.id, userId: manager.id, week, weekOf: local.startOf('week').toISODate()! });
       summaries++;
     }
-    return `${scans} scans, ${summaries} summaries`;
+    const expired = await expireQuotes(em, now);
+    return `${scans} scans, ${summaries} summaries, ${expired} quotes expired`;
   },
 });

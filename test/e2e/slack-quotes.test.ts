@@ -88,3 +88,10 @@ test('20 % off is beyond the manager too: with no admin in the workspace it is r
   expect(textOf(again.body)).toMatch(/sent to Ada Admin/);
   await w.fake.waitFor('chat.postMessage', (c) => c.ok && c.args.channel === 'DQADMIN' && JSON.stringify(c.args).includes('asks you to approve'), 15_000);
 });
+
+test('/sfa admin approvals shows and sets the limits, for admins only', async () => {
+  const refused = await w.slack.command('UQMGR', '/sfa', 'admin approvals rep 8');
+  expect(textOf(refused.body)).toMatch(/admin/);
+  const set = await w.slack.command('UQADMIN', '/sfa', 'admin approvals rep 8 manager 20');
+  expect(textOf(set.body)).toMatch(/reps up to 8 %; managers approve up to 20 %/);
+});

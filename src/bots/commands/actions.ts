@@ -114,6 +114,8 @@ export async function handleAction(ctx: CommandContext, action: ActionId, value:
     case 'quote.approve':
     case 'quote.reject':
     case 'quote.open':
+    case 'quote.sent':
+    case 'quote.accept':
       return quoteAction(ctx, action, value);
   }
 }

@@ -39,6 +39,7 @@ export const examples = {
   adminUnit: '/sfa admin unit @amy Sales/East',
   adminManager: '/sfa admin manager Sales/East @li',
   adminUnitCreate: '/sfa admin unit-create Sales/East/Shanghai',
+  adminApprovals: '/sfa admin approvals rep 5 manager 15',
 } as const;
 
 /** Input we could not act on, with what was understood so the reply can be specific. */
@@ -344,6 +345,8 @@ export type SfaCommand =
   | { kind: 'admin_units' }
   | { kind: 'admin_users' }
   | { kind: 'admin_failures' }
+  /** Show (no numbers) or set the extra-discount limits in percent. */
+  | { kind: 'admin_approvals'; rep?: string; manager?: string }
   | { kind: 'admin_role'; user: string; role: Role }
   | { kind: 'admin_unit'; user: string; unit: string }
   | { kind: 'admin_manager'; unit: string; user: string }
@@ -388,6 +391,16 @@ export function parseSfaCommand(text: string): SfaCommand {
   if (v === 'units') return { kind: 'admin_units' };
   if (v === 'users') return { kind: 'admin_users' };
   if (v === 'failures') return { kind: 'admin_failures' };
+  if (v === 'approvals' || v === '审批') {
+    const limits: { rep?: string; manager?: string } = {};
+    for (let i = 0; i < args.length; i += 2) {
+      const role = args[i]!.text.toLowerCase();
+      const value = /^(\d{1,3}(?:\.\d{1,3})?)%?$/.exec(args[i + 1]?.text ?? '')?.[1];
+      if ((role !== 'rep' && role !== 'manager') || !value) return { kind: 'invalid', reason: 'unknown_command', example: examples.adminApprovals };
+      limits[role] = value;
+    }
+    return { kind: 'admin_approvals', ...limits };
+  }
   if (v === 'role') {
     const example = examples.adminRole;
     if (!args[0]) return { kind: 'invalid', reason: 'missing_user', example };

@@ -1,6 +1,7 @@
 import type { Customer } from '../../domain/customers/customer.entity';
 import { searchProducts } from '../../domain/products/search-products';
 import { createQuote } from '../../domain/quotes/create-quote';
+import { advanceQuote } from '../../domain/quotes/advance-quote';
 import { decideQuote } from '../../domain/quotes/decide-quote';
 import { loadQuoteView } from '../../domain/quotes/load-quote-view';
 import { Quote } from '../../domain/quotes/quote.entity';
@@ -56,9 +57,18 @@ export async function createQuoteReply(ctx: CommandContext, customer: Customer, 
 }
 
 /** Approve (at once) or reject (asks why first); a stale card or second click shows where the quote stands. */
-export async function quoteAction(ctx: CommandContext, action: 'quote.approve' | 'quote.reject' | 'quote.open', quoteId: string): Promise<CommandResult> {
+export async function quoteAction(ctx: CommandContext, action: 'quote.approve' | 'quote.reject' | 'quote.open' | 'quote.sent' | 'quote.accept', quoteId: string): Promise<CommandResult> {
   const { t } = ctx;
   if (action === 'quote.open') return card(quoteCard(await loadQuoteView(ctx.em, ctx.actor, quoteId), ctx), true);
+  if (action === 'quote.sent' || action === 'quote.accept') {
+    try {
+      await advanceQuote(ctx.em, ctx.actor, { quoteId, to: action === 'quote.sent' ? 'sent' : 'accepted' }, ctx.now);
+    } catch (err) {
+      if (isDomainError(err) && err.code === 'conflict') return card(quoteCard(await loadQuoteView(ctx.em, ctx.actor, quoteId), ctx, t('quote.alreadyDecided')), true);
+      return card(errorCard(err, t));
+    }
+    return card(quoteCard(await loadQuoteView(ctx.em, ctx.actor, quoteId), ctx), true);
+  }
   if (action === 'quote.reject') {
     const view = await loadQuoteView(ctx.em, ctx.actor, quoteId);
     if (view.quote.status !== 'pending_approval') return card(quoteCard(view, ctx, t('quote.alreadyDecided')), true);

@@ -27,7 +27,9 @@ export type ActionId =
   | 'opp.new_for'
   | 'quote.approve'
   | 'quote.reject'
-  | 'quote.open';
+  | 'quote.open'
+  | 'quote.sent'
+  | 'quote.accept';
 
 export type Button = {
   label: string;

@@ -7,6 +7,8 @@ import { setUnitManager } from '../../domain/org/set-unit-manager';
 import { setUserRole } from '../../domain/org/set-user-role';
 import { OrgUnit } from '../../domain/org/org-unit.entity';
 import { User } from '../../domain/org/user.entity';
+import { limitOf } from '../../domain/quotes/approval-policy';
+import { setApprovalPolicy } from '../../domain/quotes/set-approval-policy';
 import { requireRole, resolveAccess } from '../../domain/shared/access';
 import { card, type CommandContext, type CommandResult } from './command-context';
 import { parseSfaCommand } from './command-grammar';
@@ -33,6 +35,13 @@ export async function sfaCommand(ctx: CommandContext, text: string): Promise<Com
     }
     case 'admin_failures':
       return card(failedDeliveriesCard(await listFailedDeliveries(ctx.em, ctx.actor, { limit: 20 }), ctx));
+    case 'admin_approvals': {
+      const changes = { ...(parsed.rep ? { rep: { maxPercentOff: parsed.rep } } : {}), ...(parsed.manager ? { manager: { maxPercentOff: parsed.manager } } : {}) };
+      const tenant = Object.keys(changes).length ? await setApprovalPolicy(ctx.em, ctx.actor, changes) : ctx.tenant;
+      const rep = limitOf(tenant.approvalPolicy, 'rep')!;
+      const manager = limitOf(tenant.approvalPolicy, 'manager')!;
+      return card({ kind: 'card', tone: Object.keys(changes).length ? 'ok' : 'info', text: t('admin.approvals', { rep: rep.maxPercentOff, manager: manager.maxPercentOff }) });
+    }
     case 'admin_role': {
       const user = await findUser(ctx, parsed.user);
       if (!user) return card({ kind: 'card', tone: 'warn', text: t('admin.unknownUser', { user: parsed.user }) });

@@ -77,6 +77,7 @@ export const en = {
       '• `/sfa admin unit @amy Sales/East`',
       '• `/sfa admin manager Sales/East @li`',
       '• `/sfa admin unit-create Sales/East/Shanghai`',
+      '• `/sfa admin approvals rep 5 manager 15` — extra discount (%) reps may give and managers approve',
     ].join('\n'),
   },
   visit: {
@@ -205,6 +206,7 @@ export const en = {
     },
   },
   admin: {
+    approvals: 'Extra discount without approval: reps up to {{rep}} %; managers approve up to {{manager}} %; beyond that an admin.',
     roleSet: '{{name}} is now {{role}}.',
     unitSet: '{{name}} moved to {{unit}}.',
     managerSet: '{{name}} now manages {{unit}}.',
@@ -235,6 +237,8 @@ export const en = {
     decidedBy: 'Decided by {{name}}',
     approve: 'Approve',
     reject: 'Reject',
+    markSent: 'Mark as sent',
+    markAccepted: 'Customer accepted',
     approvalRequest: '{{name}} asks you to approve quote {{number}} for {{customer}}',
     approvalReminder: 'Still waiting for your decision (24 h): quote {{number}} for {{customer}}',
     approvedNotice: 'Quote {{number}} for {{customer}} was approved by {{name}}.',

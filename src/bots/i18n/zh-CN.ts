@@ -79,6 +79,7 @@ export const zhCN: Messages = {
       '• `/sfa admin unit @amy 销售部/华东`',
       '• `/sfa admin manager 销售部/华东 @li`',
       '• `/sfa admin unit-create 销售部/华东/上海`',
+      '• `/sfa admin approvals rep 5 manager 15` — 销售可给、经理可批的额外折扣（%）',
     ].join('\n'),
   },
   visit: {
@@ -207,6 +208,7 @@ export const zhCN: Messages = {
     },
   },
   admin: {
+    approvals: '无需审批的额外折扣：销售最多 {{rep}}%；经理可批准最多 {{manager}}%；超出由管理员审批。',
     roleSet: '{{name}} 现在是{{role}}。',
     unitSet: '{{name}} 已调到 {{unit}}。',
     managerSet: '{{name}} 现在管理 {{unit}}。',
@@ -237,6 +239,8 @@ export const zhCN: Messages = {
     decidedBy: '审批人：{{name}}',
     approve: '批准',
     reject: '驳回',
+    markSent: '标记为已发送',
+    markAccepted: '客户已接受',
     approvalRequest: '{{name}} 请你审批报价 {{number}}（{{customer}}）',
     approvalReminder: '已等待 24 小时，请审批报价 {{number}}（{{customer}}）',
     approvedNotice: '报价 {{number}}（{{customer}}）已由 {{name}} 批准。',

@@ -28,6 +28,8 @@ const KNOWN: Record<ActionId, true> = {
   'quote.approve': true,
   'quote.reject': true,
   'quote.open': true,
+  'quote.sent': true,
+  'quote.accept': true,
 };
 
 export const ACTION_IDS = Object.keys(KNOWN) as ActionId[];

@@ -4,7 +4,9 @@ import { Opportunity } from '../../../src/domain/opportunities/opportunity.entit
 import { OutboxMessage } from '../../../src/domain/outbox/outbox-message.entity';
 import { PriceRule } from '../../../src/domain/products/price-rule.entity';
 import { Product } from '../../../src/domain/products/product.entity';
+import { advanceQuote, expireQuotes } from '../../../src/domain/quotes/advance-quote';
 import { createQuote } from '../../../src/domain/quotes/create-quote';
+import { setApprovalPolicy } from '../../../src/domain/quotes/set-approval-policy';
 import { decideQuote } from '../../../src/domain/quotes/decide-quote';
 import { Quote, QuoteLine } from '../../../src/domain/quotes/quote.entity';
 import { makeCustomer } from '../../support/factories';
@@ -103,4 +105,30 @@ test('quoting moves the open deal to the quote stage; unknown SKUs and mixed cur
   expect(again.id).toBe(once.id);
   expect(await db.em().count(Quote, {})).toBe(before + 1);
   expect(await db.em().count(Product, { tenantId: w.tenant.id })).toBe(3);
+});
+
+test('sent, accepted (wins the deal), expired; only the requester and those above them move it', async () => {
+  const deal = db.em().create(Opportunity, { tenantId: w.tenant.id, customerId: acmeA, ownerId: w.repA.user.id, title: 'To win', amount: '500.00', currency: 'USD', stage: 'negotiation', probability: 80, stageChangedAt: new Date() } as Opportunity);
+  await db.em().persistAndFlush(deal);
+  const q = await createQuote(db.em(), w.repA.actor, { customerId: acmeA, lines: [{ sku: 'SKU-1', quantity: 1 }], opportunityId: deal.id });
+  await expect(advanceQuote(db.em(), w.repW.actor, { quoteId: q.id, to: 'sent' })).rejects.toMatchObject({ code: 'not_found' });
+  await expect(advanceQuote(db.em(), w.repA.actor, { quoteId: q.id, to: 'accepted' }).then((x) => x.status)).resolves.toBe('accepted');
+  expect((await db.em().findOneOrFail(Opportunity, { id: deal.id })).stage).toBe('won');
+  await expect(advanceQuote(db.em(), w.repA.actor, { quoteId: q.id, to: 'sent' })).rejects.toMatchObject({ code: 'conflict' });
+
+  const old = await createQuote(db.em(), w.repA.actor, { customerId: acmeA, lines: [{ sku: 'SKU-1', quantity: 1 }], validDays: 1 }, new Date('2026-01-01T00:00:00Z'));
+  await expect(advanceQuote(db.em(), w.manager.actor, { quoteId: old.id, to: 'sent' })).rejects.toMatchObject({ code: 'conflict' });
+  expect(await expireQuotes(db.em())).toBeGreaterThanOrEqual(1);
+  expect((await db.em().findOneOrFail(Quote, { id: old.id })).status).toBe('expired');
+  expect(await db.em().count(AuditEntry, { entityId: old.id, action: 'quote.expired' })).toBe(1);
+});
+
+test('approval limits are the admin\'s to set', async () => {
+  await expect(setApprovalPolicy(db.em(), w.manager.actor, { rep: { maxPercentOff: '50' } })).rejects.toMatchObject({ code: 'forbidden' });
+  await expect(setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '150' } })).rejects.toMatchObject({ code: 'invalid_input' });
+  const tenant = await setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '8' } });
+  expect(tenant.approvalPolicy).toEqual({ rep: { maxPercentOff: '8' } });
+  expect((await quote(w.repA.actor, acmeA, '7')).status).toBe('approved');
+  expect((await quote(w.repA.actor, acmeA, '9')).status).toBe('pending_approval');
+  await setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '5' } });
 });

@@ -47,6 +47,10 @@ export function quoteCard(view: QuoteView, { t, user }: Reader, header?: string)
           { label: t('quote.approve'), action: 'quote.approve', value: quote.id, style: 'primary' },
           { label: t('quote.reject'), action: 'quote.reject', value: quote.id, style: 'danger' },
         ]
-      : undefined,
+      : quote.ownerId === user.id && quote.status === 'approved'
+        ? [{ label: t('quote.markSent'), action: 'quote.sent', value: quote.id }, { label: t('quote.markAccepted'), action: 'quote.accept', value: quote.id, style: 'primary' }]
+        : quote.ownerId === user.id && quote.status === 'sent'
+          ? [{ label: t('quote.markAccepted'), action: 'quote.accept', value: quote.id, style: 'primary' }]
+          : undefined,
   };
 }
