@@ -1,5 +1,7 @@
 import { importProducts } from '../../src/cli/import-products.command';
+import { Customer } from '../../src/domain/customers/customer.entity';
 import { Quote } from '../../src/domain/quotes/quote.entity';
+import { eventually } from '../support/eventually';
 import { makeCustomer, makeUnit, makeUser } from '../support/factories';
 import { startSlackWorld, type SlackWorld } from '../support/slack-world';
 
@@ -94,4 +96,25 @@ test('/sfa admin approvals shows and sets the limits, for admins only', async ()
   expect(textOf(refused.body)).toMatch(/admin/);
   const set = await w.slack.command('UQADMIN', '/sfa', 'admin approvals rep 8 manager 20');
   expect(textOf(set.body)).toMatch(/reps up to 8 %; managers approve up to 20 %/);
+});
+
+test('the bare /quote opens the quote form; submitting it files the quote', async () => {
+  const before = await w.em().count(Quote, {});
+  const res = await w.slack.command('UQREP', '/quote', '');
+  expect(res.status).toBe(200);
+  const opened = await w.fake.waitFor('views.open', (c) => JSON.stringify(c.args).includes('quote.new'), 5000);
+  const view = typeof opened.args.view === 'string' ? JSON.parse(opened.args.view) : opened.args.view;
+  const acme = await w.em().findOneOrFail(Customer, { name: 'ACME' });
+  const bad = await w.slack.viewSubmission('UQREP', {
+    callback_id: view.callback_id,
+    private_metadata: view.private_metadata,
+    state: { values: { customer: { customer: { type: 'external_select', selected_option: { value: acme.id, text: { type: 'plain_text', text: 'ACME' } } } }, lines: { lines: { type: 'plain_text_input', value: 'lots of widgets' } }, discount: { discount: { type: 'number_input', value: null } } } },
+  });
+  expect(JSON.stringify(bad.body)).toMatch(/response_action.*errors/);
+  await w.slack.viewSubmission('UQREP', {
+    callback_id: view.callback_id,
+    private_metadata: view.private_metadata,
+    state: { values: { customer: { customer: { type: 'external_select', selected_option: { value: acme.id, text: { type: 'plain_text', text: 'ACME' } } } }, lines: { lines: { type: 'plain_text_input', value: '3 x SKU-1\n1 x SKU-1' } }, discount: { discount: { type: 'number_input', value: '2' } } } },
+  });
+  await eventually(async () => expect(await w.em().count(Quote, {})).toBe(before + 1));
 });

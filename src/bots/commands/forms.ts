@@ -19,6 +19,7 @@ export async function handleFormSubmission(ctx: CommandContext, form: FormModel,
     case 'opp.lost_reason':
       return submitOppForm(ctx, form, values);
     case 'quote.reject':
+    case 'quote.new':
       return submitQuoteForm(ctx, form, values);
   }
 }

@@ -1,4 +1,4 @@
-import type { Customer } from '../../domain/customers/customer.entity';
+import { Customer } from '../../domain/customers/customer.entity';
 import { searchProducts } from '../../domain/products/search-products';
 import { createQuote } from '../../domain/quotes/create-quote';
 import { advanceQuote } from '../../domain/quotes/advance-quote';
@@ -22,6 +22,7 @@ import { str, type FormValues } from './visit.forms';
 export async function quoteCommand(ctx: CommandContext, text: string): Promise<CommandResult> {
   const { t } = ctx;
   const parsed = parseQuoteCommand(text);
+  if (!text.trim()) return form(newQuoteForm(ctx));
   switch (parsed.kind) {
     case 'help':
       return card({ kind: 'card', text: t('help.quote') });
@@ -97,8 +98,41 @@ function rejectForm(ctx: CommandContext, quoteId: string): FormModel {
   };
 }
 
+/** The quote modal: a customer, lines as typed in the command ("10 x SKU-1", one per line), an extra discount. */
+export function newQuoteForm(ctx: CommandContext): FormModel {
+  const { t } = ctx;
+  return {
+    kind: 'form',
+    formId: 'quote.new',
+    title: t('quote.formTitle'),
+    submit: t('common.save'),
+    close: t('common.cancel'),
+    fields: [
+      { id: 'customer', label: t('visit.fieldCustomer'), type: 'customer' },
+      { id: 'lines', label: t('quote.fieldLines'), type: 'text', multiline: true, placeholder: '10 x SKU-1\n5 x SKU-2', maxLength: 2000 },
+      { id: 'discount', label: t('quote.fieldDiscount'), type: 'number', decimal: true, optional: true },
+    ],
+  };
+}
+
 export async function submitQuoteForm(ctx: CommandContext, f: FormModel, values: FormValues): Promise<FormResult> {
   const { t } = ctx;
+  if (f.formId === 'quote.new') {
+    const customerId = str(values.customer);
+    if (!customerId) return { type: 'errors', errors: { customer: t('visit.missingCustomer', { example: quoteExample }) } };
+    const discount = str(values.discount) ?? undefined;
+    const parsed = parseQuoteCommand(`customer ${(str(values.lines) ?? '').replace(/\n/g, ' ')}${discount ? ` discount ${discount}%` : ''}`);
+    if (parsed.kind === 'invalid' && parsed.reason === 'bad_discount') return { type: 'errors', errors: { discount: t('quote.badDiscount', { text: discount ?? '' }) } };
+    if (parsed.kind !== 'create') return { type: 'errors', errors: { lines: t('quote.missingLines', { example: '10 x SKU-1' }) } };
+    try {
+      const customer = await ctx.em.findOneOrFail(Customer, { id: customerId, tenantId: ctx.tenant.id });
+      const result = await createQuoteReply(ctx, customer, { do: 'quote', lines: parsed.lines, extraPercentOff: parsed.extraPercentOff });
+      return { type: 'done', card: result.type === 'card' ? result.card : undefined };
+    } catch (err) {
+      if (isDomainError(err) && err.code === 'invalid_input') return { type: 'errors', errors: { lines: clip(err.message, 140) } };
+      return { type: 'done', card: errorCard(err, t) };
+    }
+  }
   const quoteId = f.metadata?.quoteId ?? '';
   const comment = str(values.comment);
   if (!comment) return { type: 'errors', errors: { comment: t('quote.rejectComment') } };

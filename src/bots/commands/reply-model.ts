@@ -77,7 +77,7 @@ export type FormFieldModel =
 export type FormModel = {
   kind: 'form';
   /** Routes the submission; the same id both bots use. */
-  formId: 'visit.log' | 'visit.plan' | 'visit.outcome' | 'visit.reschedule' | 'customer.new' | 'opp.new' | 'opp.lost_reason' | 'quote.reject';
+  formId: 'visit.log' | 'visit.plan' | 'visit.outcome' | 'visit.reschedule' | 'customer.new' | 'opp.new' | 'opp.lost_reason' | 'quote.reject' | 'quote.new';
   title: string;
   submit: string;
   close: string;

@@ -60,7 +60,7 @@ export const en = {
       '*/quote* — price a quote and get it approved in chat',
       '• `/quote ACME 10 x SKU-1` — list prices and your price rules',
       '• `/quote ACME 10 x SKU-1 5 x SKU-2 discount 8%` — an extra discount beyond your limit goes to your manager',
-      '• `/quote Q-2026-0001` — a quote',
+      '• `/quote Q-2026-0001` — a quote · `/quote` — the form',
     ].join('\n'),
     product: '*/product* — `/product widget` or `/product SKU-1`: the product card with list price and specs',
     report: [
@@ -249,6 +249,9 @@ export const en = {
     createdPending: 'Quote {{number}} needs approval: sent to {{approver}}.',
     createdApproved: 'Quote {{number}} is approved and ready to send.',
     rejectTitle: 'Reject quote',
+    formTitle: 'New quote',
+    fieldLines: 'Products (one per line: 10 x SKU-1)',
+    fieldDiscount: 'Extra discount (%)',
     rejectComment: 'Why? (the requester will see this)',
     unknownSku: 'Not in the catalog: {{skus}}. Try `/product <name>` to find the SKU.',
     missingLines: 'Which products? Example: `{{example}}`',

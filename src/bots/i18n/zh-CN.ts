@@ -57,7 +57,7 @@ export const zhCN: Messages = {
       '*/quote* — 报价并在聊天中审批',
       '• `/quote 华为 10 x SKU-1` — 按目录价和价格规则报价',
       '• `/quote 华为 10 x SKU-1 5 x SKU-2 折扣 8%` — 超出权限的折扣会发给你的经理审批',
-      '• `/quote Q-2026-0001` — 查看报价',
+      '• `/quote Q-2026-0001` — 查看报价 · `/quote` — 打开表单',
     ].join('\n'),
     product: '*/product* — `/product 路由器` 或 `/product SKU-1`：产品卡片（目录价、规格）',
     report: [
@@ -251,6 +251,9 @@ export const zhCN: Messages = {
     createdPending: '报价 {{number}} 需要审批，已发送给 {{approver}}。',
     createdApproved: '报价 {{number}} 已批准，可以发送。',
     rejectTitle: '驳回报价',
+    formTitle: '新建报价',
+    fieldLines: '产品（每行一个：10 x SKU-1）',
+    fieldDiscount: '额外折扣（%）',
     rejectComment: '原因（申请人可见）',
     unknownSku: '产品目录中没有：{{skus}}。用 `/product 名称` 查找 SKU。',
     missingLines: '要报哪些产品？例如：`{{example}}`',
