@@ -19,7 +19,7 @@ export const productColumns = {
 } as const;
 
 const rowSchema = z.object({
-  sku: z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'may hold letters, digits and . _ - / only'),
+  sku: z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters').regex(/^[\p{L}\p{N}][\p{L}\p{N}._\-/]*$/u, 'may hold letters, digits and . _ - / only'),
   name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   listPrice: z.string().trim().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be a price like 1299 or 1299.50 (no currency sign, no thousands separators)'),
   currency: z.string().nullable().refine((c) => c !== null, 'must be a three-letter code like USD or CNY'),

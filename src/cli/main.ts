@@ -5,6 +5,7 @@ import { isDomainError } from '../domain/shared/domain-error';
 import type { CommandContext, Output } from './context';
 import { CliError, exitCodes, UsageError } from './errors';
 import { importCustomersCommand } from './import-customers.command';
+import { importPriceRulesCommand } from './import-price-rules.command';
 import { importProductsCommand } from './import-products.command';
 import { importUsersCommand } from './import-users.command';
 import { migrateCommand } from './migrate.command';
@@ -85,6 +86,15 @@ const commands: Command[] = [
     positionals: ['file.csv'],
     migrateFirst: true,
     run: (ctx, { values: v, positionals: [file] }) => importProductsCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
+  },
+  {
+    words: ['import', 'price-rules'],
+    usage: 'sfa import price-rules <file.csv> [--tenant <slug>] [--skip-invalid]',
+    summary: 'import price rules (columns: name,kind,sku,tier,customer_type,region,unit_price,percent,min_quantity,valid_from,valid_to,active)',
+    options: importOptions,
+    positionals: ['file.csv'],
+    migrateFirst: true,
+    run: (ctx, { values: v, positionals: [file] }) => importPriceRulesCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
   },
   {
     words: ['seed'],
