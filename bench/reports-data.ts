@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export type ReportDataShape = { managers: number; repsPerManager: number; customersPerRep: number; interactions: number; opportunities: number };
+export type ReportDataShape = { managers: number; repsPerManager: number; customersPerRep?: number; interactions: number; opportunities: number };
 
 /**
  * Fills one new tenant for the report benchmark in SQL (generate_series), in seconds rather than
  * hours: a root unit and a unit per manager with its reps, customers per rep, interactions and
- * opportunities spread over the last two years (opportunities: ~30 % won, ~20 % lost, the rest open).
+ * opportunities spread over the last two years (opportunities: ~30 % won, ~20 % lost with a reason,
+ * the rest open), and each customer's last interaction kept as the visit use cases keep it.
+ * `customersPerRep` defaults to 20.
  */
 export async function generateReportData(em: EntityManager, shape: ReportDataShape): Promise<{ tenantId: string; managerIds: string[] }> {
   // One transaction, one connection: the temporary table below lives on it.
@@ -43,7 +45,7 @@ async function fill(tx: EntityManager, shape: ReportDataShape): Promise<{ tenant
             (array['East','West','North','South','华东','华南','华北','西部'])[1 + (r.n + g) % 8],
             now() - (random() * interval '730 days'), now()
        from (select id, row_number() over (order by id) as n from users where tenant_id = ? and role = 'rep') r, generate_series(1, ?) g`,
-    [tenantId, tenantId, shape.customersPerRep],
+    [tenantId, tenantId, shape.customersPerRep ?? 20],
   );
   await run(`create temporary table bench_customers as select row_number() over (order by id) - 1 as rn, id, owner_id from customers where tenant_id = ?`, [tenantId]);
   const [{ n: customerCount }] = await run(`select count(*)::int as n from bench_customers`);
@@ -59,10 +61,16 @@ async function fill(tx: EntityManager, shape: ReportDataShape): Promise<{ tenant
     `insert into opportunities (id, tenant_id, customer_id, owner_id, title, amount, currency, stage, stage_changed_at, probability, closed_at, lost_reason, created_at, updated_at)
      select gen_random_uuid(), ?, c.id, c.owner_id, 'Deal ' || g, round((1000 + random() * 99000)::numeric, 2), 'USD',
             case when g % 10 < 3 then 'won' when g % 10 < 5 then 'lost' else (array['initial_contact','solution','quote','negotiation'])[1 + g % 4] end,
-            t, 50, case when g % 10 < 5 then t else null end, case when g % 10 between 3 and 4 then 'price' else null end, t, t
+            t, 50, case when g % 10 < 5 then t else null end, case when g % 10 between 3 and 4 then (array['price', 'competitor', 'budget cut', 'timing', 'no decision'])[1 + (g / 10) % 5] else null end, t, t
        from (select g, now() - (random() * interval '730 days') as t from generate_series(1, ?) g) s
        join bench_customers c on c.rn = (s.g * 7) % ?`,
     [tenantId, shape.opportunities, customerCount],
+  );
+  await run(
+    `update customers c set last_interaction_at = i.last from (
+       select customer_id, max(occurred_at) as last from interactions where tenant_id = ? and status = 'done' group by customer_id) i
+      where c.id = i.customer_id`,
+    [tenantId],
   );
   await run(`drop table bench_customers`);
   await run(`analyze`);

@@ -1,12 +1,54 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 
 /** chart.js's configuration type, as chartjs-node-canvas (CommonJS) sees it. */
 export type ChartConfiguration = Parameters<ChartJSNodeCanvas['renderToBuffer']>[0];
 
-/** A CJK font shipped by Debian's fonts-noto-cjk (installed by .ci/run and the Dockerfile). */
-const cjkFonts = ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.otf'];
 export const chartFontFamily = "'Noto Sans CJK SC', 'Noto Sans', 'DejaVu Sans', sans-serif";
+
+/**
+ * The Noto Sans CJK file of Debian's fonts-noto-cjk (installed by .ci/run and the Dockerfile),
+ * wherever the distribution put it; null when none is installed (Chinese then renders as boxes,
+ * everything else as usual).
+ */
+export function findCjkFont(root = '/usr/share/fonts'): string | null {
+  const files: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory() && depth < 4) walk(full, depth + 1);
+      else if (/^NotoSans(Mono)?CJK.*\.(ttc|otf)$/i.test(e.name)) files.push(full);
+    }
+  };
+  walk(root, 0);
+  const rank = (f: string) => (/NotoSansCJK-Regular\.ttc$/i.test(f) ? 0 : /NotoSansCJK(sc)?-Regular\.otf$/i.test(f) ? 1 : /Regular/i.test(f) ? 2 : 3);
+  return files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))[0] ?? null;
+}
+
+let fontFile: string | null | undefined;
+
+/**
+ * Registers the CJK font once per process, before the first chart is drawn (canvas registers
+ * fonts process-wide; it is reached through chartjs-node-canvas, whose dependency it is).
+ * Returns the file used, or null.
+ */
+function registerChartFont(renderer: ChartJSNodeCanvas): string | null {
+  if (fontFile === undefined) {
+    fontFile = findCjkFont();
+    if (fontFile) renderer.registerFont(fontFile, { family: 'Noto Sans CJK SC' });
+  }
+  return fontFile;
+}
+
+/** The CJK font file the charts use (null: none installed), registering it if no chart has been drawn yet. */
+export const chartFontFile = (): string | null => registerChartFont(rendererFor(chartSize.width, chartSize.height));
 
 /** White reads on Slack's and Teams' light and dark themes alike; a transparent PNG does not. */
 export const chartBackground = '#ffffff';
@@ -32,8 +74,7 @@ function rendererFor(width: number, height: number): ChartJSNodeCanvas {
         ChartJS.defaults.responsive = false;
       },
     });
-    const font = cjkFonts.find((f) => fs.existsSync(f));
-    if (font) renderer.registerFont(font, { family: 'Noto Sans CJK SC' });
+    registerChartFont(renderer);
     renderers.set(key, renderer);
   }
   return renderer;

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { DateTime } from 'luxon';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { openStages, type Stage } from '../opportunities/opportunity.entity';
 import type { ReportPeriod } from '../report-subscriptions/report-subscription.entity';
@@ -6,15 +7,16 @@ import { resolveAccess, type Access } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 import { Tenant } from '../tenants/tenant.entity';
-import { labelOf, periodWindow, truncField, type PeriodWindow } from './report-period';
-import { DateTime } from 'luxon';
+import { KpiQueries, type BreakdownName, type RevenueRow } from './kpi-queries';
+import { labelOf, periodWindow, type PeriodWindow } from './report-period';
 
 export type ReportScope = 'me' | 'team' | 'org';
 
 /** A figure now and in the period before, with the change in percent (null: nothing to compare with). */
 export type Figure = { current: string; previous: string; changePercent: string | null };
 
-export type Contributor = { key: string; label: string; revenue: Figure; dealsWon: number };
+/** One row of a breakdown; `change` is current − previous revenue (signed, exact). */
+export type Contributor = { key: string; label: string; revenue: Figure; change: string; dealsWon: number };
 
 export type KpiReport = {
   scope: ReportScope;
@@ -33,6 +35,8 @@ export type KpiReport = {
   byRep: Contributor[];
   byUnit: Contributor[];
   byRegion: Contributor[];
+  /** Per breakdown, the (at most 5) rows that moved revenue most against the previous period, either way. */
+  largestChanges: Record<BreakdownName, Contributor[]>;
   trend: Array<{ label: string; revenue: string; visits: number }>;
   otherCurrencies: Array<{ currency: string; revenue: string }>;
 };
@@ -76,24 +80,31 @@ export async function buildKpiReport(
   actor: Actor,
   input: { period: ReportPeriod; scope: ReportScope; at: Date; timezone: string },
 ): Promise<KpiReport> {
+  // PostgreSQL would reject an unknown zone mid-report; luxon would silently fall back to UTC.
+  if (!DateTime.now().setZone(input.timezone).isValid) {
+    throw new DomainError('invalid_input', `Unknown time zone "${input.timezone}".`, { fields: [{ field: 'timezone', problem: 'not an IANA time zone' }] });
+  }
   const access = await resolveAccess(em, actor);
   const owners = reportOwners(access, input.scope);
   const tenant = await em.findOneOrFail(Tenant, { id: access.tenantId });
   const window = periodWindow(input.period, input.at, input.timezone);
   const currency = tenant.defaultCurrency;
-  const q = new Queries(em, access.tenantId, owners, window, currency);
+  const q = new KpiQueries(em, { tenantId: access.tenantId, owners, currency }, window);
 
   const [closed, visits, customers, pipeline, reps, units, regions, trend, other] = await Promise.all([
     q.closedDeals(),
     q.visits(),
     q.newCustomers(),
     q.pipeline(),
-    q.revenueBy(`o.owner_id::text`, `u.name`),
-    q.revenueBy(`coalesce(ou.id::text, '')`, `coalesce(ou.name_path, '')`),
-    q.revenueBy(`coalesce(c.region, '')`, `coalesce(c.region, '')`),
+    q.revenueBy('rep'),
+    q.revenueBy('unit'),
+    q.revenueBy('region'),
     q.trend(input.period, input.timezone),
     q.otherCurrencies(),
   ]);
+  const byRep = contributors(reps);
+  const byUnit = contributors(units);
+  const byRegion = contributors(regions);
   const closedOf = (p: 'cur' | 'prev', stage: 'won' | 'lost') => closed.find((r) => r.p === p && r.stage === stage);
   const won = { cur: closedOf('cur', 'won'), prev: closedOf('prev', 'won') };
   const lost = { cur: closedOf('cur', 'lost'), prev: closedOf('prev', 'lost') };
@@ -115,9 +126,10 @@ export async function buildKpiReport(
       const row = pipeline.find((r) => r.stage === stage);
       return { stage, count: row?.n ?? 0, amount: new D(row?.amount ?? 0).toFixed(2) };
     }),
-    byRep: contributors(reps),
-    byUnit: contributors(units),
-    byRegion: contributors(regions),
+    byRep,
+    byUnit,
+    byRegion,
+    largestChanges: { rep: largestChanges(byRep), unit: largestChanges(byUnit), region: largestChanges(byRegion) },
     trend: window.trendStarts.map((start) => {
       const key = DateTime.fromJSDate(start, { zone: input.timezone });
       const row = trend.find((r) => r.bucket === key.toFormat("yyyy-LL-dd'T'HH:mm"));
@@ -127,122 +139,16 @@ export async function buildKpiReport(
   };
 }
 
-type RevenueRow = { key: string; label: string; cur: string; prev: string; n: number };
-
 /** Largest current revenue first; only those with revenue in either period. */
 function contributors(rows: RevenueRow[]): Contributor[] {
   return rows
-    .map((r) => ({ key: r.key, label: r.label, revenue: figure(r.cur, r.prev), dealsWon: r.n }))
+    .map((r) => ({ key: r.key, label: r.label, revenue: figure(r.cur, r.prev), change: new D(r.cur).minus(r.prev).toFixed(2), dealsWon: r.n }))
     .sort((a, b) => new D(b.revenue.current).comparedTo(a.revenue.current) || a.label.localeCompare(b.label));
 }
 
-/** The report's SQL. Owners null: the whole tenant. Every query is one indexed range scan per period pair. */
-class Queries {
-  constructor(
-    private readonly em: EntityManager,
-    private readonly tenantId: string,
-    private readonly owners: string[] | null,
-    private readonly w: PeriodWindow,
-    private readonly currency: string,
-  ) {}
-
-  private ownerFilter(column: string): { sql: string; params: unknown[] } {
-    return this.owners ? { sql: ` and ${column} = any(?::uuid[])`, params: [`{${this.owners.join(',')}}`] } : { sql: '', params: [] };
-  }
-
-  closedDeals() {
-    const f = this.ownerFilter('owner_id');
-    return this.em.execute<Array<{ p: 'cur' | 'prev'; stage: 'won' | 'lost'; n: number; amount: string }>>(
-      `select case when closed_at >= ? then 'cur' else 'prev' end as p, stage, count(*)::int as n,
-              coalesce(sum(amount) filter (where currency = ?), 0)::text as amount
-         from opportunities
-        where tenant_id = ? and stage in ('won', 'lost') and closed_at >= ? and closed_at < ?${f.sql}
-        group by 1, 2`,
-      [this.w.start, this.currency, this.tenantId, this.w.previousStart, this.w.end, ...f.params],
-    );
-  }
-
-  visits() {
-    const f = this.ownerFilter('user_id');
-    return this.em.execute<Array<{ p: string; n: number }>>(
-      `select case when occurred_at >= ? then 'cur' else 'prev' end as p, count(*)::int as n
-         from interactions
-        where tenant_id = ? and status = 'done' and occurred_at >= ? and occurred_at < ?${f.sql}
-        group by 1`,
-      [this.w.start, this.tenantId, this.w.previousStart, this.w.end, ...f.params],
-    );
-  }
-
-  newCustomers() {
-    const f = this.ownerFilter('coalesce(owner_id, created_by)');
-    return this.em.execute<Array<{ p: string; n: number }>>(
-      `select case when created_at >= ? then 'cur' else 'prev' end as p, count(*)::int as n
-         from customers
-        where tenant_id = ? and created_at >= ? and created_at < ?${f.sql}
-        group by 1`,
-      [this.w.start, this.tenantId, this.w.previousStart, this.w.end, ...f.params],
-    );
-  }
-
-  pipeline() {
-    const f = this.ownerFilter('owner_id');
-    return this.em.execute<Array<{ stage: Stage; n: number; amount: string }>>(
-      `select stage, count(*)::int as n, coalesce(sum(amount) filter (where currency = ?), 0)::text as amount
-         from opportunities
-        where tenant_id = ? and stage in ('initial_contact', 'solution', 'quote', 'negotiation')${f.sql}
-        group by stage`,
-      [this.currency, this.tenantId, ...f.params],
-    );
-  }
-
-  /** Won revenue now and before, grouped by `key` (an expression over o, u, ou, c). */
-  revenueBy(key: string, label: string) {
-    const f = this.ownerFilter('o.owner_id');
-    return this.em.execute<RevenueRow[]>(
-      `select ${key} as key, min(${label}) as label,
-              coalesce(sum(o.amount) filter (where o.closed_at >= ?), 0)::text as cur,
-              coalesce(sum(o.amount) filter (where o.closed_at < ?), 0)::text as prev,
-              (count(*) filter (where o.closed_at >= ?))::int as n
-         from opportunities o
-         join users u on u.id = o.owner_id
-         left join org_units ou on ou.id = u.org_unit_id
-         join customers c on c.id = o.customer_id
-        where o.tenant_id = ? and o.stage = 'won' and o.currency = ? and o.closed_at >= ? and o.closed_at < ?${f.sql}
-        group by 1`,
-      [this.w.start, this.w.start, this.w.start, this.tenantId, this.currency, this.w.previousStart, this.w.end, ...f.params],
-    );
-  }
-
-  trend(period: ReportPeriod, zone: string) {
-    const owners = this.ownerFilter('owner_id');
-    const users = this.ownerFilter('user_id');
-    const field = truncField(period);
-    const from = this.w.trendStarts[0]!;
-    return this.em.execute<Array<{ bucket: string; revenue: string; visits: number }>>(
-      `with won as (
-         select to_char(date_trunc('${field}', closed_at at time zone ?), 'YYYY-MM-DD"T"HH24:MI') as bucket, sum(amount) as revenue
-           from opportunities
-          where tenant_id = ? and stage = 'won' and currency = ? and closed_at >= ? and closed_at < ?${owners.sql}
-          group by 1),
-       done as (
-         select to_char(date_trunc('${field}', occurred_at at time zone ?), 'YYYY-MM-DD"T"HH24:MI') as bucket, count(*)::int as visits
-           from interactions
-          where tenant_id = ? and status = 'done' and occurred_at >= ? and occurred_at < ?${users.sql}
-          group by 1)
-       select coalesce(won.bucket, done.bucket) as bucket, coalesce(won.revenue, 0)::text as revenue, coalesce(done.visits, 0) as visits
-         from won full join done on done.bucket = won.bucket`,
-      [zone, this.tenantId, this.currency, from, this.w.end, ...owners.params, zone, this.tenantId, from, this.w.end, ...users.params],
-    );
-  }
-
-  otherCurrencies() {
-    const f = this.ownerFilter('owner_id');
-    return this.em.execute<Array<{ currency: string; amount: string }>>(
-      `select currency, sum(amount)::text as amount
-         from opportunities
-        where tenant_id = ? and stage = 'won' and currency <> ? and closed_at >= ? and closed_at < ?${f.sql}
-        group by currency order by currency`,
-      [this.tenantId, this.currency, this.w.start, this.w.end, ...f.params],
-    );
-  }
+function largestChanges(rows: Contributor[], top = 5): Contributor[] {
+  return rows
+    .filter((r) => !new D(r.change).isZero())
+    .sort((a, b) => new D(b.change).abs().comparedTo(new D(a.change).abs()) || a.label.localeCompare(b.label))
+    .slice(0, top);
 }

@@ -3,11 +3,10 @@ import { Interaction } from '../../../src/domain/activities/interaction.entity';
 import { Customer } from '../../../src/domain/customers/customer.entity';
 import { Opportunity, type Stage } from '../../../src/domain/opportunities/opportunity.entity';
 import { buildKpiReport } from '../../../src/domain/reports/build-kpi-report';
-import { listChurnRisks } from '../../../src/domain/reports/list-churn-risks';
 import { DomainError } from '../../../src/domain/shared/domain-error';
 import { makeCustomer } from '../../support/factories';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
-import { makeOrgWorld, type OrgWorld } from '../domain/domain-world';
+import { makeOrgWorld, refused, type OrgWorld } from '../domain/domain-world';
 
 let db: TestDatabase;
 let w: OrgWorld;
@@ -50,6 +49,11 @@ beforeAll(async () => {
   visit(cS, w.repSub.user.id, local('2026-11-24T10:00'));
   visit(cB, w.repB.user.id, local('2026-11-18T10:00'));
   visit(cW, w.repW.user.id, local('2026-11-24T10:00'));
+  // The other tenant's rep, in New York, either side of the Monday after the end of summer time.
+  const cF = await makeCustomer(em, w.otherTenant, w.foreignRep.user, 'Gotham Inc', { region: 'East' });
+  const newYork = (iso: string) => DateTime.fromISO(iso, { zone: 'America/New_York' }).toJSDate();
+  em.create(Opportunity, { tenantId: w.otherTenant.id, customerId: cF.id, ownerId: w.foreignRep.user.id, title: 'F1 late Sunday', amount: '70.00', currency: 'USD', stage: 'won', probability: 50, closedAt: newYork('2026-11-01T23:30'), stageChangedAt: new Date() } as Opportunity);
+  em.create(Opportunity, { tenantId: w.otherTenant.id, customerId: cF.id, ownerId: w.foreignRep.user.id, title: 'F2 Monday', amount: '30.00', currency: 'USD', stage: 'won', probability: 50, closedAt: newYork('2026-11-02T00:30'), stageChangedAt: new Date() } as Opportunity);
   await em.flush();
 }, 60_000);
 afterAll(async () => { await db.drop(); });
@@ -78,7 +82,11 @@ test("a manager's weekly team report, computed by hand", async () => {
     ['East', '3000.75', '100.1'], // 3000.75 ÷ 1500 − 1 = 100.05 %, half up
     ['North', '0.00', '-100.0'],
   ]);
-  expect(r.byUnit.map((c) => [c.label, c.revenue.current])).toEqual([['Sales/East', '3000.75']]);
+  expect(r.byUnit.map((c) => [c.label, c.revenue.current, c.revenue.previous])).toEqual([['Sales/East', '3000.75', '2000.00']]);
+  // What moved revenue most against last week, either way (at most five per breakdown).
+  expect(r.largestChanges.rep.map((c) => [c.label, c.change])).toEqual([['Amy Rep', '1500.75'], ['Bob Rep', '-500.00']]);
+  expect(r.largestChanges.region.map((c) => [c.label, c.change])).toEqual([['East', '1500.75'], ['North', '-500.00']]);
+  expect(r.largestChanges.unit.map((c) => [c.label, c.change])).toEqual([['Sales/East', '1000.75']]);
   expect(r.trend).toHaveLength(12);
   expect(r.trend.slice(-2)).toEqual([
     { label: '2026-W47', revenue: '2000.00', visits: 1 },
@@ -90,6 +98,21 @@ test("a manager's weekly team report, computed by hand", async () => {
 test('the week is the reader\'s week: a deal won at Monday 01:00 in Shanghai is Sunday in UTC', async () => {
   const utc = await buildKpiReport(db.em(), w.manager.actor, { period: 'weekly', scope: 'team', at, timezone: 'UTC' });
   expect(utc.revenueWon.current).toBe('3100.75');
+});
+
+test('weeks across a change of clocks: the trend buckets follow the local calendar (New York, 1 November 2026)', async () => {
+  const r = await buildKpiReport(db.em(), w.foreignRep.actor, { period: 'weekly', scope: 'me', at: new Date('2026-11-04T17:00:00Z'), timezone: 'America/New_York' });
+  expect(r.window.label).toBe('2026-W45');
+  expect(r.revenueWon).toEqual({ current: '30.00', previous: '70.00', changePercent: '-57.1' });
+  expect(r.trend.slice(-3)).toEqual([
+    { label: '2026-W43', revenue: '0.00', visits: 0 },
+    { label: '2026-W44', revenue: '70.00', visits: 0 },
+    { label: '2026-W45', revenue: '30.00', visits: 0 },
+  ]);
+});
+
+test('an unknown time zone is refused before anything is read', async () => {
+  await refused(buildKpiReport(db.em(), w.manager.actor, { period: 'weekly', scope: 'team', at, timezone: 'Mars/Olympus' }), 'invalid_input');
 });
 
 test('months and years', async () => {
@@ -107,6 +130,11 @@ test('reach: a rep sees their own numbers and cannot ask for the team; only admi
   expect(own.byRep.map((c) => c.label)).toEqual(['Amy Rep']);
   await expect(buildKpiReport(db.em(), w.repA.actor, { period: 'weekly', scope: 'team', at, timezone: zone })).rejects.toMatchObject({ code: 'forbidden' });
   await expect(buildKpiReport(db.em(), w.manager.actor, { period: 'weekly', scope: 'org', at, timezone: zone })).rejects.toBeInstanceOf(DomainError);
+  await refused(buildKpiReport(db.em(), w.manager.actor, { period: 'weekly', scope: 'org', at, timezone: zone }), 'forbidden');
+  // Wes works in West, outside the East manager's subtree.
+  const team = await buildKpiReport(db.em(), w.manager.actor, { period: 'weekly', scope: 'team', at, timezone: zone });
+  expect(team.byRep.map((c) => c.label)).not.toContain('Wes Rep');
+  expect(team.pipeline.find((s) => s.stage === 'quote')).toEqual({ stage: 'quote', count: 1, amount: '3000.00' });
   const west = await buildKpiReport(db.em(), w.repW.actor, { period: 'weekly', scope: 'me', at, timezone: zone });
   expect(west.revenueWon.current).toBe('5000.00');
   const org = await buildKpiReport(db.em(), w.admin.actor, { period: 'weekly', scope: 'org', at, timezone: zone });
@@ -114,15 +142,4 @@ test('reach: a rep sees their own numbers and cannot ask for the team; only admi
   expect(org.pipeline.find((s) => s.stage === 'quote')).toEqual({ stage: 'quote', count: 2, amount: '12999.00' });
   const foreign = await buildKpiReport(db.em(), w.foreignRep.actor, { period: 'weekly', scope: 'me', at, timezone: zone });
   expect(foreign.revenueWon.current).toBe('0.00');
-});
-
-test('churn: quiet and declining customers in reach, with the reasons from their lost deals', async () => {
-  const risks = await listChurnRisks(db.em(), w.manager.actor, { quietDays: 30, at });
-  const beta = risks.find((r) => r.name === 'Beta')!;
-  expect(beta.reasons).toEqual(['declining']);
-  expect(beta.lostReasons).toEqual(['price too high', 'went with a competitor']);
-  expect(risks.map((r) => r.name)).not.toContain('Westwind');
-  expect(risks.map((r) => r.name)).not.toContain('Alpha');
-  // Never contacted, never bought: quiet.
-  expect(risks.find((r) => r.name === 'New Last Week')?.reasons).toEqual(['quiet']);
 });

@@ -1,5 +1,5 @@
 import { createCanvas, loadImage } from 'canvas';
-import { chartFontFamily, chartSize, renderChart } from '../../../src/cards/charts/chart-renderer';
+import { chartFontFamily, chartFontFile, chartSize, findCjkFont, renderChart } from '../../../src/cards/charts/chart-renderer';
 import { pipelineChart, revenueByRepChart, trendChart, type ReportChartModel } from '../../../src/cards/charts/report-charts';
 
 const model = (names: string[]): ReportChartModel => ({
@@ -43,20 +43,37 @@ test.each([
 });
 
 test('Chinese labels render as glyphs, not as empty boxes', () => {
-  // Every missing glyph is drawn as the same box: two different Chinese strings would then look
-  // alike. With the CJK font they differ, and are as wide as real glyphs.
-  const canvas = createCanvas(400, 80);
+  expect(chartFontFile()).toMatch(/NotoSansCJK.*\.(ttc|otf)$/);
+  // A missing glyph is drawn as a box as tall as the line; "一" is one thin horizontal stroke.
+  // So a few inked rows mean the CJK font drew it, and a box (here for U+FFFF) shows the check can fail.
+  const canvas = createCanvas(200, 80);
   const g = canvas.getContext('2d');
-  g.font = `32px ${chartFontFamily}`;
-  const draw = (text: string) => {
+  g.font = `48px ${chartFontFamily}`;
+  const inkedRows = (text: string) => {
     g.fillStyle = '#fff';
-    g.fillRect(0, 0, 400, 80);
+    g.fillRect(0, 0, 200, 80);
     g.fillStyle = '#000';
-    g.fillText(text, 10, 50);
-    return Buffer.from(g.getImageData(0, 0, 400, 80).data);
+    g.fillText(text, 10, 60);
+    const data = g.getImageData(0, 0, 200, 80).data;
+    let rows = 0;
+    for (let y = 0; y < 80; y++) {
+      for (let x = 0; x < 200; x++) {
+        if (data[(y * 200 + x) * 4]! < 128) {
+          rows++;
+          break;
+        }
+      }
+    }
+    return rows;
   };
-  expect(draw('收入').equals(draw('拜访'))).toBe(false);
-  expect(g.measureText('收入趋势').width).toBeGreaterThan(100);
+  expect(inkedRows('\uFFFF')).toBeGreaterThan(30);
+  expect(inkedRows('一')).toBeLessThan(10);
+  expect(inkedRows('收入')).toBeGreaterThan(30);
+  expect(g.measureText('收入趋势').width).toBe(4 * 48); // full-width glyphs, one em each
+});
+
+test('font discovery: a directory without a CJK font gives none (charts then use the default fonts)', () => {
+  expect(findCjkFont('/nonexistent-font-dir')).toBeNull();
 });
 
 test('the renderer is reused: many charts do not grow memory without bound', async () => {
