@@ -37,6 +37,11 @@ const schema = z
     SLACK_STATE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SLACK_API_URL: z.string().url('must be a URL such as https://slack.com/api/').optional(),
     SLACK_ADMIN_USER_IDS: z.string().optional(),
+    MICROSOFT_APP_ID: z.string().uuid('must be the bot\'s app id (a GUID)').optional(),
+    MICROSOFT_APP_PASSWORD: z.string().min(8, 'looks too short for a client secret').optional(),
+    MICROSOFT_APP_TENANT_ID: z.string().optional(),
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
+    TEAMS_DEV_MODE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
     PUBLIC_URL: z.string().url('must be the public base URL, e.g. https://sfa.example.com').optional(),
     ENCRYPTION_KEY: z
       .string()
@@ -80,6 +85,14 @@ export type Config = {
     apiUrl?: string;
     adminUserIds: string[];
   };
+  teams: {
+    appId?: string;
+    appPassword?: string;
+    appTenantId?: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    /** No credentials and no token check: for local development only, refused in production. */
+    devMode: boolean;
+  };
 };
 
 export class ConfigError extends Error {
@@ -101,6 +114,9 @@ function crossChecks(env: RawEnv): string[] {
     for (const k of oauth.filter((k) => !env[k])) problems.push(`${k} is required for Slack OAuth (because ${given.join(', ')} is set)`);
   }
   if ((env.SLACK_BOT_TOKEN || given.length > 0) && !env.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is required when the Slack bot is configured');
+  if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') problems.push('MICROSOFT_APP_PASSWORD is required with MICROSOFT_APP_ID');
+  if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && !env.MICROSOFT_APP_TENANT_ID) problems.push('MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_TYPE=SingleTenant');
+  if (env.TEAMS_DEV_MODE === 'true' && env.NODE_ENV === 'production') problems.push('TEAMS_DEV_MODE=true is refused when NODE_ENV=production (it turns off Bot Framework token checks)');
   if (given.length === oauth.length && !env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY is required for Slack OAuth (installation tokens are encrypted at rest)');
   return problems;
 }
@@ -143,6 +159,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           : undefined,
       apiUrl: e.SLACK_API_URL,
       adminUserIds: (e.SLACK_ADMIN_USER_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    teams: {
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      appTenantId: e.MICROSOFT_APP_TENANT_ID,
+      appType: e.MICROSOFT_APP_TYPE,
+      devMode: e.TEAMS_DEV_MODE === 'true',
     },
   };
 }

@@ -84,14 +84,14 @@ function input(field: FormFieldModel): unknown[] {
   }
 }
 
-/** A form as a card with inputs; submitting sends `form:<formId>` with the metadata and the values. */
+/** A form as a card with inputs; submitting sends `form:<formId>` with the metadata, the field types and the values. */
 export function renderAdaptiveForm(form: FormModel): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: schemaUrl,
     version: '1.5',
     body: [{ type: 'TextBlock', text: form.title, weight: 'Bolder', size: 'Medium', wrap: true }, ...form.fields.flatMap(input)],
-    actions: [{ type: 'Action.Execute', title: form.submit, verb: `form:${form.formId}`, data: { metadata: form.metadata ?? {} }, style: 'positive' }],
+    actions: [{ type: 'Action.Execute', title: form.submit, verb: `form:${form.formId}`, data: { metadata: form.metadata ?? {}, fields: form.fields.map((f) => `${f.id}:${f.type}`).join(',') }, style: 'positive' }],
   };
 }
 

@@ -1,0 +1,153 @@
+import express, { type Express } from 'express';
+import { DateTime } from 'luxon';
+import { CardFactory, MemoryStorage, type TurnContext } from 'botbuilder';
+import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import type { Config } from '../../config';
+import type { MikroORM } from '../../db/orm';
+import type { JobQueues } from '../../jobs/queues';
+import type { Logger } from '../../logger';
+import { renderAdaptiveCard, renderAdaptiveForm } from '../../cards/teams/adaptive-card';
+import { handleAction } from '../commands/actions';
+import type { CommandContext, CommandResult } from '../commands/command-context';
+import { customerCommand } from '../commands/customer.command';
+import { errorCard } from '../commands/error-reply';
+import { handleFormSubmission } from '../commands/forms';
+import { oppCommand } from '../commands/opp.command';
+import { productCommand, quoteCommand } from '../commands/quote.command';
+import type { ActionId, CardModel, FormModel } from '../commands/reply-model';
+import { reportCommand } from '../commands/report.command';
+import { resolveCustomerQuery } from '../commands/resolve-customer';
+import { sfaCommand } from '../commands/sfa.command';
+import type { FormValues } from '../commands/visit.forms';
+import { visitCommand } from '../commands/visit.command';
+import { translator } from '../i18n/i18n';
+import { teamsCommandContext } from './teams-identity';
+
+export type TeamsBot = { stop: () => Promise<void> };
+
+/** The verbs typed to the bot, with Chinese aliases; the same handlers as Slack's slash commands. */
+const commands: Array<{ words: string[]; run: (ctx: CommandContext, text: string) => Promise<CommandResult> }> = [
+  { words: ['visit', '拜访'], run: visitCommand },
+  { words: ['customer', '客户'], run: customerCommand },
+  { words: ['opp', 'opportunity', '商机'], run: oppCommand },
+  { words: ['quote', '报价'], run: quoteCommand },
+  { words: ['product', '产品'], run: productCommand },
+  { words: ['report', '报表'], run: reportCommand },
+  { words: ['sfa', 'help', '帮助', '?'], run: sfaCommand },
+];
+
+export function routeMessage(text: string): { run: (ctx: CommandContext, text: string) => Promise<CommandResult>; rest: string } {
+  const trimmed = text.trim().replace(/^\//, '');
+  const [first = '', ...rest] = trimmed.split(/\s+/);
+  const found = commands.find((c) => c.words.includes(first.toLowerCase()));
+  if (!found) return { run: sfaCommand, rest: 'help' };
+  return { run: found.run, rest: found.run === sfaCommand && first.toLowerCase() !== 'sfa' ? 'help' : rest.join(' ') };
+}
+
+const cardActivity = (card: ReturnType<typeof renderAdaptiveCard>) => ({ attachments: [CardFactory.adaptiveCard(card)] });
+
+/**
+ * The Teams bot at POST /api/messages (Teams AI on the Bot Framework adapter): typed commands
+ * answer with Adaptive Cards; buttons and forms come back as Action.Execute invokes answered with
+ * the next card. Without credentials it runs only in TEAMS_DEV_MODE (no token checks), which the
+ * configuration refuses in production.
+ */
+export async function startTeamsBot(deps: { config: Config; orm: MikroORM; logger: Logger; http: Express; queues?: JobQueues }): Promise<TeamsBot | null> {
+  const { config, orm, http, queues } = deps;
+  const teams = config.teams;
+  if (!teams.appId && !teams.devMode) return null;
+  const log = deps.logger.child({ component: 'teams' });
+  const adapter = new TeamsAdapter(
+    teams.appId
+      ? { MicrosoftAppId: teams.appId, MicrosoftAppPassword: teams.appPassword, MicrosoftAppTenantId: teams.appTenantId, MicrosoftAppType: teams.appType }
+      : {},
+  );
+  adapter.onTurnError = async (context, err) => {
+    log.error({ err }, 'teams turn failed');
+    await context.sendActivity(translator(context.activity.locale ?? 'en')('errors.internal')).catch(() => undefined);
+  };
+  const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
+  const enqueue = queues ? <D extends object>(job: Parameters<JobQueues['addSoon']>[0], data: D) => queues.addSoon(job as never, data) : undefined;
+
+  const contextOf = async (turn: TurnContext): Promise<CommandContext | null> => {
+    const ctx = await teamsCommandContext(orm, turn.activity);
+    return ctx && { ...ctx, enqueue: enqueue as CommandContext['enqueue'] };
+  };
+  const safely = async (ctx: CommandContext, work: () => Promise<CommandResult>): Promise<CommandResult> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'DomainError')) log.error({ err }, 'teams handler failed');
+      return { type: 'card', card: errorCard(err, ctx.t) };
+    }
+  };
+  const render = (result: CommandResult) => (result.type === 'card' ? renderAdaptiveCard(result.card) : renderAdaptiveForm(result.form));
+
+  app.message(/[\s\S]*/, async (turn) => {
+    const ctx = await contextOf(turn);
+    if (!ctx) return;
+    const { run, rest } = routeMessage(turn.activity.text ?? '');
+    await turn.sendActivity(cardActivity(render(await safely(ctx, () => run(ctx, rest)))));
+  });
+
+  app.adaptiveCards.actionExecute(/[\s\S]*/, async (turn, _state, data: Record<string, unknown>) => {
+    const ctx = await contextOf(turn);
+    if (!ctx) return renderAdaptiveCard(errorCard(new Error('unknown user'), translator('en')));
+    const verb = String((turn.activity.value as { action?: { verb?: string } })?.action?.verb ?? '');
+    if (verb.startsWith('form:')) return submitForm(ctx, verb.slice('form:'.length) as FormModel['formId'], data, safely);
+    return render(await safely(ctx, () => handleAction(ctx, verb as ActionId, String(data.value ?? ''))));
+  });
+
+  app.conversationUpdate('membersAdded', async (turn) => {
+    const botId = turn.activity.recipient?.id;
+    if (!(turn.activity.membersAdded ?? []).some((m) => m.id === botId)) return;
+    const ctx = await contextOf(turn);
+    if (ctx) await turn.sendActivity(cardActivity(renderAdaptiveCard({ kind: 'card', text: ctx.t('help.sfa').replace(/`\//g, '`') })));
+  });
+
+  http.post('/api/messages', express.json({ limit: '1mb' }), (req, res, next) => {
+    adapter.process(req, res, (turn) => app.run(turn).then(() => undefined)).catch(next);
+  });
+  log.info({ devMode: !teams.appId }, teams.appId ? 'Teams bot enabled' : 'Teams bot enabled in DEV MODE: Bot Framework tokens are not checked');
+  return { stop: async () => {} };
+}
+
+/** A form card submitted: its values by field type; a customer typed by name is looked up. */
+async function submitForm(
+  ctx: CommandContext,
+  formId: FormModel['formId'],
+  data: Record<string, unknown>,
+  safely: (ctx: CommandContext, work: () => Promise<CommandResult>) => Promise<CommandResult>,
+) {
+  const fields = String(data.fields ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const [id, type] = pair.split(':');
+      return { id: id!, type: type! };
+    });
+  const form: FormModel = { kind: 'form', formId, title: '', submit: '', close: '', fields: fields.map((f) => ({ id: f.id, type: 'text', label: f.id })), metadata: (data.metadata as Record<string, string>) ?? {} };
+  const values: FormValues = {};
+  const errors: Record<string, string> = {};
+  for (const field of fields) {
+    const raw = typeof data[field.id] === 'string' ? (data[field.id] as string).trim() : '';
+    if (field.type === 'datetime') {
+      const time = typeof data[`${field.id}.time`] === 'string' ? (data[`${field.id}.time`] as string) : '';
+      const at = raw && time ? DateTime.fromISO(`${raw}T${time}`, { zone: ctx.user.timezone }) : null;
+      values[field.id] = at?.isValid ? at.toJSDate() : null;
+    } else if (field.type === 'customer' && raw) {
+      const match = await resolveCustomerQuery(ctx, raw);
+      if (match.kind === 'one') values[field.id] = match.customer.id;
+      else errors[field.id] = match.kind === 'many' ? ctx.t('customer.pick', { query: raw }) : ctx.t('customer.notFound', { query: raw });
+    } else {
+      values[field.id] = raw || null;
+    }
+  }
+  const result = Object.keys(errors).length ? { type: 'errors' as const, errors } : await handleFormSubmission(ctx, form, values).catch((err) => ({ type: 'done' as const, card: errorCard(err, ctx.t) }));
+  if (result.type === 'errors') {
+    const card: CardModel = { kind: 'card', tone: 'warn', text: Object.values(result.errors).join('\n') };
+    return renderAdaptiveCard(card);
+  }
+  void safely;
+  return renderAdaptiveCard(result.card ?? { kind: 'card', tone: 'ok', text: ctx.t('common.save') });
+}

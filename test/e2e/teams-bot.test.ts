@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { Interaction } from '../../src/domain/activities/interaction.entity';
+import { User } from '../../src/domain/org/user.entity';
+import { Tenant } from '../../src/domain/tenants/tenant.entity';
+import { createLogger } from '../../src/logger';
+import { startService, type Service } from '../../src/service';
+import { adaptiveCardProblems } from '../support/adaptive-card-validator';
+import { makeCustomer, makeUnit, makeUser } from '../support/factories';
+import { startFakeTeams, teamsActivity, type FakeTeams } from '../support/fake-teams';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const aadTenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+let db: TestDatabase;
+let fake: FakeTeams;
+let service: Service;
+let base: string;
+const amy = { aadObjectId: '00000000-0000-0000-0000-0000000000a1', name: 'Amy Teams', tenantId: aadTenant };
+const li = { aadObjectId: '00000000-0000-0000-0000-0000000000b2', name: 'Li Manager', tenantId: aadTenant, locale: 'zh-CN' };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  fake = await startFakeTeams();
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', SFA_ROLE: 'all', TEAMS_DEV_MODE: 'true', QUEUE_PREFIX: `sfa-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  service = await startService(config, createLogger(config.logLevel));
+  base = `http://127.0.0.1:${service.port}`;
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await fake?.close();
+  await db?.drop();
+});
+
+const post = (activity: unknown) => fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+const say = async (user: typeof amy, text: string) => {
+  const before = fake.sent.length;
+  const res = await post(teamsActivity(fake, user, { type: 'message', text }));
+  expect(res.status).toBeLessThan(300);
+  const reply = await fake.waitFor((s) => fake.sent.indexOf(s) >= before && s.conversationId === `a:${user.aadObjectId}`);
+  const card = reply.activity.attachments?.[0]?.content;
+  expect(adaptiveCardProblems(card)).toEqual([]);
+  return card;
+};
+
+test('a Teams user is set up on first message; they log a visit and look the customer up, in Adaptive Cards', async () => {
+  await say(amy, 'help');
+  const tenant = await db.em().findOneOrFail(Tenant, { teamsTenantId: aadTenant });
+  const user = await db.em().findOneOrFail(User, { teamsAadObjectId: amy.aadObjectId });
+  expect(user).toMatchObject({ role: 'rep', timezone: 'Asia/Shanghai', tenantId: tenant.id });
+  const refs = await db.em().getConnection().execute(`select conversation_id from teams_conversations where user_id = ?`, [user.id]);
+  expect(refs).toEqual([{ conversation_id: `a:${amy.aadObjectId}` }]);
+  const unit = await makeUnit(db.em(), tenant, 'Sales/East');
+  user.orgUnitId = unit.id;
+  await db.em().getConnection().execute(`update users set org_unit_id = ? where id = ?`, [unit.id, user.id]);
+  await makeCustomer(db.em(), tenant, user, 'ACME');
+
+  const logged = await say(amy, 'visit ACME met the CFO');
+  expect(JSON.stringify(logged)).toContain('Logged your visit to **ACME**');
+  expect(await db.em().count(Interaction, { notes: 'met the CFO' })).toBe(1);
+  const card = await say(amy, 'customer ACME');
+  expect(JSON.stringify(card)).toContain('met the CFO');
+});
+
+test('buttons come back as Action.Execute invokes and are answered with the next card', async () => {
+  const planned = await say(amy, 'visit plan ACME tomorrow 10am demo');
+  const cancel = JSON.stringify(planned).match(/"verb":"visit\.cancel","data":\{"value":"([^"]+)"\}/);
+  expect(cancel).not.toBeNull();
+  const invoke = teamsActivity(fake, amy, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'visit.cancel', data: { value: cancel![1] } }, trigger: 'manual' } });
+  const res = await post(invoke);
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { statusCode: number; type: string; value: unknown };
+  expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+  expect(adaptiveCardProblems(body.value)).toEqual([]);
+  expect((await db.em().findOneOrFail(Interaction, { id: cancel![1] })).status).toBe('cancelled');
+});
+
+test('Chinese from the Teams locale; unknown words get help', async () => {
+  const tenant = await db.em().findOneOrFail(Tenant, { teamsTenantId: aadTenant });
+  await makeUser(db.em(), tenant, { role: 'manager', name: 'placeholder' });
+  const card = await say(li, '你好');
+  expect(JSON.stringify(card)).toContain('SFA 销售助手');
+});
