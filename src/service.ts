@@ -8,6 +8,7 @@ import { SlackClients } from './bots/slack/slack-clients';
 import { SlackCommandRunner } from './bots/slack/slack-command-runner';
 import { SlackNotifier } from './bots/slack/slack-notifier';
 import { mountQueueDashboard } from './http/queue-dashboard';
+import { ChatNotifier } from './jobs/chat-notifier';
 import { unconfiguredNotifier, type Notifier } from './jobs/notifier';
 import { JobQueues } from './jobs/queues';
 import { startWorker, type RunningWorker, type WorkerDeps } from './jobs/worker';
@@ -109,11 +110,18 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
 
 /** Slack when it is configured (the Teams notifier joins here); otherwise deliveries are dead-lettered with the reason. */
 function createNotifier(config: Config, orm: MikroORM, logger: Logger, tools: Parameters<WorkerDeps['notifier']>[0], clients?: SlackClients): Notifier {
-  if (clients) {
-    return new SlackNotifier({ orm, slack: config.slack, encryptionKey: config.encryptionKey, clients, ...tools, logger: logger.child({ component: 'slack-notifier' }) });
+  const slack = clients ? new SlackNotifier({ orm, slack: config.slack, encryptionKey: config.encryptionKey, clients, ...tools, logger: logger.child({ component: 'slack-notifier' }) }) : undefined;
+  let teams: Notifier | undefined;
+  if (config.teams.appId || config.teams.devMode) {
+    // Loaded only when Teams is configured: the Bot Framework libraries are large.
+    const { TeamsNotifier } = require('./bots/teams/teams-notifier') as typeof import('./bots/teams/teams-notifier');
+    teams = new TeamsNotifier({ orm, teams: config.teams, ledger: tools.ledger, pacer: tools.pacer, logger: logger.child({ component: 'teams-notifier' }) });
   }
-  logger.warn('no chat platform configured: reminders and nudges will be dead-lettered');
-  return unconfiguredNotifier;
+  if (!slack && !teams) {
+    logger.warn('no chat platform configured: reminders and nudges will be dead-lettered');
+    return unconfiguredNotifier;
+  }
+  return new ChatNotifier(orm, { slack, teams });
 }
 
 const addressPort = (server: Server): number => {

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
+import { importProducts } from '../../src/cli/import-products.command';
 import { Interaction } from '../../src/domain/activities/interaction.entity';
+import { planVisit } from '../../src/domain/activities/plan-visit';
+import { Customer } from '../../src/domain/customers/customer.entity';
+import { Quote } from '../../src/domain/quotes/quote.entity';
+import { userActor } from '../../src/domain/shared/actor';
 import { User } from '../../src/domain/org/user.entity';
 import { Tenant } from '../../src/domain/tenants/tenant.entity';
 import { createLogger } from '../../src/logger';
@@ -80,4 +85,51 @@ test('Chinese from the Teams locale; unknown words get help', async () => {
   await makeUser(db.em(), tenant, { role: 'manager', name: 'placeholder' });
   const card = await say(li, '你好');
   expect(JSON.stringify(card)).toContain('SFA 销售助手');
+});
+
+describe('proactive messages through the Teams notifier', () => {
+  let liUser: User;
+  let amyUser: User;
+
+  beforeAll(async () => {
+    await say(li, 'help');
+    const em = db.em();
+    const tenant = await em.findOneOrFail(Tenant, { teamsTenantId: aadTenant });
+    amyUser = await em.findOneOrFail(User, { teamsAadObjectId: amy.aadObjectId });
+    liUser = await em.findOneOrFail(User, { teamsAadObjectId: li.aadObjectId });
+    await em.getConnection().execute(`update users set role = 'manager', org_unit_id = ? where id = ?`, [amyUser.orgUnitId, liUser.id]);
+    await em.getConnection().execute(`update org_units set manager_id = ? where id = ?`, [liUser.id, amyUser.orgUnitId]);
+    await importProducts(db.em(), tenant.slug, 'sku,name,list_price,currency\nSKU-1,Widget,100.00,USD\n');
+  });
+
+  test('a visit reminder arrives in the rep\'s Teams chat', async () => {
+    await db.em().getConnection().execute(`update users set reminder_lead_minutes = 1 where id = ?`, [amyUser.id]);
+    const acme = await db.em().findOneOrFail(Customer, { name: 'ACME' });
+    await planVisit(db.em(), userActor(amyUser.tenantId, amyUser.id, 'rep'), { customerId: acme.id, scheduledAt: new Date(Date.now() + 63_000) });
+    const reminder = await fake.waitFor((s) => s.conversationId === `a:${amy.aadObjectId}` && JSON.stringify(s.activity).includes('Coming up: ACME'), 20_000);
+    expect(adaptiveCardProblems(reminder.activity.attachments[0].content)).toEqual([]);
+  });
+
+  test('a quote beyond the rep\'s limit goes to the manager in Teams, who approves with the card button; the rep is told', async () => {
+    const requested = await say(amy, 'quote ACME 10 x SKU-1 discount 12%');
+    expect(JSON.stringify(requested)).toMatch(/sent to Li Manager/);
+    const approval = await fake.waitFor((s) => s.conversationId === `a:${li.aadObjectId}` && JSON.stringify(s.activity).includes('quote.approve'), 20_000);
+    const quoteId = JSON.stringify(approval.activity).match(/"verb":"quote\.approve","data":\{"value":"([^"]+)"\}/)![1]!;
+    const invoke = (user: typeof amy) => post(teamsActivity(fake, user, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'quote.approve', data: { value: quoteId } }, trigger: 'manual' } }));
+    const own = (await (await invoke(amy)).json()) as { value: unknown };
+    expect(JSON.stringify(own.value)).toMatch(/own quote|access/i);
+    const approved = (await (await invoke(li)).json()) as { value: unknown };
+    expect(JSON.stringify(approved.value)).toMatch(/批准|Approved/);
+    expect((await db.em().findOneOrFail(Quote, { id: quoteId })).status).toBe('approved');
+    await fake.waitFor((s) => s.conversationId === `a:${amy.aadObjectId}` && JSON.stringify(s.activity).includes('was approved by Li Manager'), 20_000);
+  });
+
+  test('a weekly report with its charts arrives in the manager\'s chat', async () => {
+    const queued = await say(li, 'report weekly team');
+    expect(JSON.stringify(queued)).toMatch(/正在生成/);
+    const chart = await fake.waitFor((s) => s.conversationId === `a:${li.aadObjectId}` && JSON.stringify(s.activity).includes('data:image/png;base64,'), 30_000);
+    const card = chart.activity.attachments[0].content;
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toMatch(/周报/);
+  });
 });

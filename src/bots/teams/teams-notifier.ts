@@ -1,0 +1,119 @@
+import { CardFactory, type ConversationReference } from 'botbuilder';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Config } from '../../config';
+import type { MikroORM } from '../../db/orm';
+import { renderAdaptiveCard } from '../../cards/teams/adaptive-card';
+import type { ChannelPacer } from '../../jobs/channel-pacer';
+import { deliverOnce, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
+import type { ChannelMessage, DeliveryRef, DeliveryResult, DirectMessage, FileMessage, Notifier } from '../../jobs/notifier';
+import type { Logger } from '../../logger';
+
+class TeamsTargetError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+/** Bot Framework answers: 403 (bot removed or blocked) and 404 are final; 429, 412 and 5xx are worth another try. */
+export function classifyTeamsError(err: unknown): Classified {
+  if (err instanceof TeamsTargetError) return { kind: 'permanent', code: err.code };
+  const e = err as { statusCode?: number; response?: { headers?: { get?: (k: string) => string | null } }; message?: string };
+  const status = e.statusCode;
+  if (status === 429) {
+    const retryAfter = Number(e.response?.headers?.get?.('retry-after') ?? 1);
+    return { kind: 'rate_limited', retryAfterMs: Math.max(1, Number.isFinite(retryAfter) ? retryAfter : 1) * 1000 };
+  }
+  if (status === 403) return { kind: 'permanent', code: 'bot_blocked_or_removed' };
+  if (status === 404) return { kind: 'permanent', code: 'conversation_not_found' };
+  if (status === 400) return { kind: 'permanent', code: 'bad_request' };
+  if (status === 412 || (status !== undefined && status >= 500)) return { kind: 'transient', code: `http_${status}`, uncertain: status >= 500 };
+  // No answer (timeout, reset): Teams may have posted.
+  return { kind: 'transient', code: (e.message ?? 'error').slice(0, 100), uncertain: true };
+}
+
+type Options = { orm: MikroORM; teams: Config['teams']; ledger: DeliveryLedger; pacer: ChannelPacer; logger: Logger };
+
+/**
+ * Delivers cards to Teams with the conversation references stored when people talk to the bot
+ * (proactive messages through the Bot Framework adapter). Paced per conversation (Teams allows
+ * about 7 a second and 60 per 30 s); a 403 marks the reference inactive.
+ */
+export class TeamsNotifier implements Notifier {
+  private readonly adapter: TeamsAdapter;
+
+  constructor(private readonly opts: Options) {
+    const t = opts.teams;
+    this.adapter = new TeamsAdapter(t.appId ? { MicrosoftAppId: t.appId, MicrosoftAppPassword: t.appPassword, MicrosoftAppTenantId: t.appTenantId, MicrosoftAppType: t.appType } : {});
+  }
+
+  sendDirect(m: DirectMessage): Promise<DeliveryResult> {
+    const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, userId: m.userId };
+    return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.reference({ userId: m.userId }), [cardAttachment(m.card)], m.idempotencyKey), classifyTeamsError);
+  }
+
+  postToChannel(m: ChannelMessage): Promise<DeliveryResult> {
+    const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, channel: m.channelId };
+    return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.reference({ conversationId: m.channelId }), [cardAttachment(m.card)], m.idempotencyKey), classifyTeamsError);
+  }
+
+  /** The text and each image as its own message: three charts in one would pass Teams' size limit. */
+  async postFiles(m: FileMessage): Promise<DeliveryResult> {
+    const target = 'userId' in m.to ? { userId: m.to.userId } : { conversationId: m.to.channelId };
+    const parts = m.files.map((f, i) => ({
+      key: `${m.idempotencyKey}.${i}`,
+      attachments: [
+        CardFactory.adaptiveCard({
+          type: 'AdaptiveCard',
+          version: '1.5',
+          body: [
+            ...(i === 0 ? [{ type: 'TextBlock', text: m.text.replace(/(^|\s)\*([^*\n]+)\*/g, '$1**$2**'), wrap: true }] : []),
+            { type: 'Image', url: `data:image/png;base64,${f.bytes.toString('base64')}`, altText: f.title },
+          ],
+        }),
+      ],
+    }));
+    let last: DeliveryResult = { status: 'sent' };
+    for (const part of parts) {
+      const ref: DeliveryRef = { key: part.key, tenantId: m.tenantId, kind: m.kind, ...('userId' in target ? { userId: target.userId } : { channel: target.conversationId }) };
+      last = await deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.reference(target), part.attachments, part.key), classifyTeamsError);
+    }
+    return last;
+  }
+
+  private async reference(target: { userId: string } | { conversationId: string }): Promise<{ userId: string; reference: Partial<ConversationReference> }> {
+    const rows: Array<{ user_id: string; reference: Partial<ConversationReference>; active: boolean }> = await this.opts.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select user_id, reference, active from teams_conversations where ${'userId' in target ? 'user_id' : 'conversation_id'} = ? limit 1`, ['userId' in target ? target.userId : target.conversationId]);
+    const row = rows[0];
+    if (!row) throw new TeamsTargetError('user_not_on_teams');
+    if (!row.active) throw new TeamsTargetError('bot_blocked_or_removed');
+    return { userId: row.user_id, reference: row.reference };
+  }
+
+  private transport(target: { userId: string; reference: Partial<ConversationReference> }, attachments: unknown[], key: string): Transport {
+    const channel = target.reference.conversation?.id ?? target.userId;
+    return {
+      channel,
+      pace: () => this.opts.pacer.wait(channel, key),
+      send: async () => {
+        let id: string | null = null;
+        try {
+          await this.adapter.continueConversationAsync(this.opts.teams.appId ?? '', target.reference, async (turn) => {
+            id = (await turn.sendActivity({ attachments: attachments as never, channelData: { sfaKey: key } }))?.id ?? null;
+          });
+        } catch (err) {
+          if ((err as { statusCode?: number }).statusCode === 403) {
+            await this.opts.orm.em.fork().getConnection().execute(`update teams_conversations set active = false, updated_at = now() where user_id = ?`, [target.userId]);
+          }
+          throw err;
+        }
+        return id;
+      },
+      // Teams offers no search by our key: a worker taking over after a crash mid-send posts again.
+      findPrevious: async () => null,
+    };
+  }
+}
+
+const cardAttachment = (card: Parameters<typeof renderAdaptiveCard>[0]) => CardFactory.adaptiveCard(renderAdaptiveCard(card));
