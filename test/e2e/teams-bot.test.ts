@@ -133,3 +133,13 @@ describe('proactive messages through the Teams notifier', () => {
     expect(JSON.stringify(card)).toMatch(/周报/);
   });
 });
+
+test('uninstalling the app stops proactive messages to that chat; a new message turns them back on', async () => {
+  const user = await db.em().findOneOrFail(User, { teamsAadObjectId: amy.aadObjectId });
+  const state = async () => (await db.em().getConnection().execute(`select active from teams_conversations where user_id = ?`, [user.id]))[0].active;
+  const res = await post(teamsActivity(fake, amy, { type: 'installationUpdate', action: 'remove' }));
+  expect(res.status).toBeLessThan(300);
+  expect(await state()).toBe(false);
+  await say(amy, 'help');
+  expect(await state()).toBe(true);
+});

@@ -105,6 +105,20 @@ export async function startTeamsBot(deps: { config: Config; orm: MikroORM; logge
     if (ctx) await turn.sendActivity(cardActivity(renderAdaptiveCard({ kind: 'card', text: ctx.t('help.sfa').replace(/`\//g, '`') })));
   });
 
+  // Uninstalled (or the bot removed from the chat): stop sending there until they talk to it again.
+  const forget = async (turn: TurnContext) => {
+    if (turn.activity.conversation?.id) {
+      await orm.em.fork().getConnection().execute(`update teams_conversations set active = false, updated_at = now() where conversation_id = ?`, [turn.activity.conversation.id]);
+      log.info({ conversation: turn.activity.conversation.id }, 'Teams app removed from a conversation');
+    }
+  };
+  app.activity('installationUpdate', async (turn) => {
+    if ((turn.activity as { action?: string }).action?.startsWith('remove')) await forget(turn);
+  });
+  app.conversationUpdate('membersRemoved', async (turn) => {
+    if ((turn.activity.membersRemoved ?? []).some((m) => m.id === turn.activity.recipient?.id)) await forget(turn);
+  });
+
   http.post('/api/messages', express.json({ limit: '1mb' }), (req, res, next) => {
     adapter.process(req, res, (turn) => app.run(turn).then(() => undefined)).catch(next);
   });
