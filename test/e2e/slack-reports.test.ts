@@ -54,6 +54,14 @@ test('a rep cannot ask for the team report; their own works', async () => {
   expect(textOf(refused.body)).toMatch(/not for your team/);
   const own = await w.slack.command('UAMY', '/report', '', { channelId: 'DAMY' });
   expect(textOf(own.body)).toMatch(/Preparing the weekly report for you/);
+  // Posted where it was asked; her own figures only.
+  const file = await eventually(() => {
+    const f = w.fake.files.find((x) => x.channel_id === 'DAMY');
+    if (!f) throw new Error('no file yet');
+    return f;
+  }, 20_000);
+  expect(file.initial_comment).toContain('12,000');
+  expect(file.initial_comment).not.toContain('98,765');
 });
 
 test('subscriptions: a manager subscribes a channel, lists and stops it; a rep may not', async () => {
