@@ -143,3 +143,27 @@ test('uninstalling the app stops proactive messages to that chat; a new message 
   await say(amy, 'help');
   expect(await state()).toBe(true);
 });
+
+test('a form opens as a Teams dialog; a wrong customer keeps it open saying why; a right one logs the visit', async () => {
+  const launcher = await say(amy, 'visit');
+  const open = (launcher.actions as Array<{ data: Record<string, unknown> }>)[0]!.data;
+  expect(open).toMatchObject({ msteams: { type: 'task/fetch' }, verb: 'dialog.open' });
+  const invoke = async (name: string, data: unknown) => {
+    const res = await post(teamsActivity(fake, amy, { type: 'invoke', name, value: { data } }));
+    const text = await res.text();
+    expect({ name, status: res.status, text: text.slice(0, 300) }).toMatchObject({ status: 200 });
+    // An empty answer to task/submit closes the dialog.
+    return (text ? JSON.parse(text) : null) as { task: { type: string; value: { card?: { content: unknown } } | string } };
+  };
+  const fetched = await invoke('task/fetch', open);
+  const card = (fetched.task.value as { card: { content: { actions: Array<{ data: Record<string, unknown> }> } } }).card.content;
+  expect(adaptiveCardProblems(card)).toEqual([]);
+  const submit = card.actions[0]!.data;
+  const wrong = await invoke('task/submit', { ...submit, customer: 'Nobody Inc', notes: 'dialog visit' });
+  expect(wrong.task.type).toBe('continue');
+  expect(JSON.stringify(wrong.task.value)).toContain('Nobody Inc');
+  const before = fake.sent.length;
+  await invoke('task/submit', { ...submit, customer: 'ACME', type: 'visit', notes: 'dialog visit' });
+  expect(await db.em().count(Interaction, { notes: 'dialog visit' })).toBe(1);
+  await fake.waitFor((s) => fake.sent.indexOf(s) >= before && JSON.stringify(s.activity).includes('ACME'));
+});

@@ -3,6 +3,8 @@ export const en = {
   common: {
     cancel: 'Cancel',
     save: 'Save',
+    saved: 'Saved.',
+    open: 'Open',
     yes: 'Yes',
     none: '—',
     page: 'Page {{page}} of {{pages}}',

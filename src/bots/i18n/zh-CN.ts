@@ -5,6 +5,8 @@ export const zhCN: Messages = {
   common: {
     cancel: '取消',
     save: '保存',
+    saved: '已保存。',
+    open: '打开',
     yes: '是',
     none: '—',
     page: '第 {{page}}/{{pages}} 页',

@@ -6,7 +6,7 @@ import type { Config } from '../../config';
 import type { MikroORM } from '../../db/orm';
 import type { JobQueues } from '../../jobs/queues';
 import type { Logger } from '../../logger';
-import { renderAdaptiveCard, renderAdaptiveForm } from '../../cards/teams/adaptive-card';
+import { dialogOpenVerb, dialogSubmitVerb, renderAdaptiveCard, renderAdaptiveForm, renderDialogLauncher } from '../../cards/teams/adaptive-card';
 import { handleAction } from '../commands/actions';
 import type { CommandContext, CommandResult } from '../commands/command-context';
 import { customerCommand } from '../commands/customer.command';
@@ -81,21 +81,41 @@ export async function startTeamsBot(deps: { config: Config; orm: MikroORM; logge
       return { type: 'card', card: errorCard(err, ctx.t) };
     }
   };
-  const render = (result: CommandResult) => (result.type === 'card' ? renderAdaptiveCard(result.card) : renderAdaptiveForm(result.form));
+  // A form opens as a dialog: the chat gets a card whose button opens it.
+  const render = (result: CommandResult, t = translator('en')) => (result.type === 'card' ? renderAdaptiveCard(result.card) : renderDialogLauncher(result.form, t('common.open')));
 
   app.message(/[\s\S]*/, async (turn) => {
     const ctx = await contextOf(turn);
     if (!ctx) return;
     const { run, rest } = routeMessage(turn.activity.text ?? '');
-    await turn.sendActivity(cardActivity(render(await safely(ctx, () => run(ctx, rest)))));
+    await turn.sendActivity(cardActivity(render(await safely(ctx, () => run(ctx, rest)), ctx.t)));
   });
 
   app.adaptiveCards.actionExecute(/[\s\S]*/, async (turn, _state, data: Record<string, unknown>) => {
     const ctx = await contextOf(turn);
     if (!ctx) return renderAdaptiveCard(errorCard(new Error('unknown user'), translator('en')));
     const verb = String((turn.activity.value as { action?: { verb?: string } })?.action?.verb ?? '');
-    if (verb.startsWith('form:')) return submitForm(ctx, verb.slice('form:'.length) as FormModel['formId'], data, safely);
-    return render(await safely(ctx, () => handleAction(ctx, verb as ActionId, String(data.value ?? ''))));
+    if (verb.startsWith('form:')) return submitForm(ctx, verb.slice('form:'.length) as FormModel['formId'], data);
+    return render(await safely(ctx, () => handleAction(ctx, verb as ActionId, String(data.value ?? ''))), ctx.t);
+  });
+
+  app.taskModules.fetch(dialogOpenVerb, async (_turn, _state, data: { form?: FormModel }) => {
+    if (!data.form) return 'This form is no longer available.';
+    return { title: data.form.title, width: 'medium', height: 'large', card: CardFactory.adaptiveCard(renderAdaptiveForm(data.form, { inDialog: true })) };
+  });
+
+  app.taskModules.submit(dialogSubmitVerb, async (turn, _state, data: Record<string, unknown>) => {
+    const ctx = await contextOf(turn);
+    if (!ctx) return null;
+    const outcome = await readAndSubmit(ctx, String(data.formId) as FormModel['formId'], data);
+    const form = data.form as FormModel | undefined;
+    if (outcome.type === 'errors' && form) {
+      // Stay open, saying what to fix.
+      return { title: form.title, card: CardFactory.adaptiveCard(renderAdaptiveForm(form, { inDialog: true, problem: Object.values(outcome.errors).join('\n') })) };
+    }
+    if (outcome.type === 'errors') return Object.values(outcome.errors).join('\n');
+    if (outcome.card) await turn.sendActivity(cardActivity(renderAdaptiveCard(outcome.card)));
+    return null;
   });
 
   app.conversationUpdate('membersAdded', async (turn) => {
@@ -126,13 +146,10 @@ export async function startTeamsBot(deps: { config: Config; orm: MikroORM; logge
   return { stop: async () => {} };
 }
 
-/** A form card submitted: its values by field type; a customer typed by name is looked up. */
-async function submitForm(
-  ctx: CommandContext,
-  formId: FormModel['formId'],
-  data: Record<string, unknown>,
-  safely: (ctx: CommandContext, work: () => Promise<CommandResult>) => Promise<CommandResult>,
-) {
+type Submitted = { type: 'errors'; errors: Record<string, string> } | { type: 'done'; card?: CardModel };
+
+/** A form's values by field type (from `fields`, "id:type,…"); a customer typed by name is looked up. */
+async function readAndSubmit(ctx: CommandContext, formId: FormModel['formId'], data: Record<string, unknown>): Promise<Submitted> {
   const fields = String(data.fields ?? '')
     .split(',')
     .filter(Boolean)
@@ -157,11 +174,13 @@ async function submitForm(
       values[field.id] = raw || null;
     }
   }
-  const result = Object.keys(errors).length ? { type: 'errors' as const, errors } : await handleFormSubmission(ctx, form, values).catch((err) => ({ type: 'done' as const, card: errorCard(err, ctx.t) }));
-  if (result.type === 'errors') {
-    const card: CardModel = { kind: 'card', tone: 'warn', text: Object.values(result.errors).join('\n') };
-    return renderAdaptiveCard(card);
-  }
-  void safely;
-  return renderAdaptiveCard(result.card ?? { kind: 'card', tone: 'ok', text: ctx.t('common.save') });
+  if (Object.keys(errors).length) return { type: 'errors', errors };
+  return handleFormSubmission(ctx, form, values).catch((err) => ({ type: 'done' as const, card: errorCard(err, ctx.t) }));
+}
+
+/** A form card submitted in the chat (Action.Execute): the answer replaces it. */
+async function submitForm(ctx: CommandContext, formId: FormModel['formId'], data: Record<string, unknown>) {
+  const result = await readAndSubmit(ctx, formId, data);
+  if (result.type === 'errors') return renderAdaptiveCard({ kind: 'card', tone: 'warn', text: Object.values(result.errors).join('\n') });
+  return renderAdaptiveCard(result.card ?? { kind: 'card', tone: 'ok', text: ctx.t('common.saved') });
 }

@@ -70,7 +70,8 @@ function input(field: FormFieldModel): unknown[] {
       return [{ type: 'Input.Date', ...base, ...(field.initial ? { value: field.initial } : {}) }];
     case 'datetime': {
       // Two inputs: Teams has no combined date-time picker. The submission joins `<id>` and `<id>.time`.
-      const iso = field.initial?.toISOString();
+      // A form carried through a dialog's data arrives as JSON: its date is a string then.
+      const iso = field.initial ? new Date(field.initial).toISOString() : undefined;
       return [
         { type: 'Input.Date', ...base, ...(iso ? { value: iso.slice(0, 10) } : {}) },
         { type: 'Input.Time', id: `${field.id}.time`, label: ' ', isRequired: !field.optional, ...(iso ? { value: iso.slice(11, 16) } : {}) },
@@ -84,14 +85,41 @@ function input(field: FormFieldModel): unknown[] {
   }
 }
 
-/** A form as a card with inputs; submitting sends `form:<formId>` with the metadata, the field types and the values. */
-export function renderAdaptiveForm(form: FormModel): AdaptiveCard {
+/**
+ * A form as a card with inputs; submitting sends `form:<formId>` with the metadata, the field
+ * types and the values. In a dialog (task module) the submit is an Action.Submit, which Teams
+ * turns into `task/submit`; a problem from the last attempt shows above the inputs.
+ */
+export function renderAdaptiveForm(form: FormModel, opts: { inDialog?: boolean; problem?: string } = {}): AdaptiveCard {
+  const data = { metadata: form.metadata ?? {}, fields: form.fields.map((f) => `${f.id}:${f.type}`).join(',') };
   return {
     type: 'AdaptiveCard',
     $schema: schemaUrl,
     version: '1.5',
-    body: [{ type: 'TextBlock', text: form.title, weight: 'Bolder', size: 'Medium', wrap: true }, ...form.fields.flatMap(input)],
-    actions: [{ type: 'Action.Execute', title: form.submit, verb: `form:${form.formId}`, data: { metadata: form.metadata ?? {}, fields: form.fields.map((f) => `${f.id}:${f.type}`).join(',') }, style: 'positive' }],
+    body: [
+      { type: 'TextBlock', text: form.title, weight: 'Bolder', size: 'Medium', wrap: true },
+      ...(opts.problem ? [{ type: 'TextBlock', text: opts.problem, color: 'Attention', wrap: true }] : []),
+      ...form.fields.flatMap(input),
+    ],
+    actions: [
+      opts.inDialog
+        ? { type: 'Action.Submit', title: form.submit, data: { ...data, verb: dialogSubmitVerb, formId: form.formId, form }, style: 'positive' }
+        : { type: 'Action.Execute', title: form.submit, verb: `form:${form.formId}`, data, style: 'positive' },
+    ],
+  };
+}
+
+export const dialogOpenVerb = 'dialog.open';
+export const dialogSubmitVerb = 'dialog.submit';
+
+/** In a chat: a card whose button opens the form as a Teams dialog (task module). */
+export function renderDialogLauncher(form: FormModel, label: string): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: schemaUrl,
+    version: '1.5',
+    body: [{ type: 'TextBlock', text: form.title, weight: 'Bolder', wrap: true }],
+    actions: [{ type: 'Action.Submit', title: label, data: { msteams: { type: 'task/fetch' }, verb: dialogOpenVerb, form } }],
   };
 }
 
