@@ -167,3 +167,30 @@ test('a form opens as a Teams dialog; a wrong customer keeps it open saying why;
   expect(await db.em().count(Interaction, { notes: 'dialog visit' })).toBe(1);
   await fake.waitFor((s) => fake.sent.indexOf(s) >= before && JSON.stringify(s.activity).includes('ACME'));
 });
+
+describe('Teams refusing a proactive message', () => {
+  test('a 429 is waited out and the reminder still arrives once; a 403 dead-letters it and stops sending to that chat', async () => {
+    const user = await db.em().findOneOrFail(User, { teamsAadObjectId: amy.aadObjectId });
+    const acme = await db.em().findOneOrFail(Customer, { name: 'ACME' });
+    await say(amy, 'help');
+    await db.em().getConnection().execute(`update users set reminder_lead_minutes = 1 where id = ?`, [user.id]);
+    const actor = userActor(user.tenantId, user.id, user.role);
+
+    fake.failNext(429, 1);
+    const limited = await planVisit(db.em(), actor, { customerId: acme.id, scheduledAt: new Date(Date.now() + 62_000), purpose: 'rate limited' });
+    const arrived = await fake.waitFor((s) => s.conversationId === `a:${amy.aadObjectId}` && JSON.stringify(s.activity).includes('rate limited'), 20_000);
+    const refusedAt = fake.refused.find((r) => r.status === 429)!.at;
+    expect(arrived.at.getTime() - refusedAt.getTime()).toBeGreaterThanOrEqual(900);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.sent.filter((s) => JSON.stringify(s.activity).includes('rate limited'))).toHaveLength(1);
+    void limited;
+
+    fake.failNext(403);
+    await planVisit(db.em(), actor, { customerId: acme.id, scheduledAt: new Date(Date.now() + 62_000), purpose: 'blocked bot' });
+    const dead = async () => (await db.em().getConnection().execute(`select status, error from deliveries where user_id = ? and status = 'dead'`, [user.id])) as Array<{ status: string; error: string }>;
+    for (let i = 0; i < 100 && (await dead()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await dead())[0]?.error).toMatch(/bot_blocked_or_removed/);
+    const active = (await db.em().getConnection().execute(`select active from teams_conversations where user_id = ?`, [user.id]))[0].active;
+    expect(active).toBe(false);
+  }, 40_000);
+});

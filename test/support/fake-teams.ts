@@ -11,6 +11,9 @@ export type SentActivity = { conversationId: string; replyToId?: string; activit
  */
 export async function startFakeTeams() {
   const sent: SentActivity[] = [];
+  /** Answers to give instead of accepting, in order (status, and Retry-After seconds for a 429). */
+  const failures: Array<{ status: number; retryAfter?: number }> = [];
+  const refused: Array<{ status: number; at: Date }> = [];
   const waiters = new Set<{ predicate: (a: SentActivity) => boolean; resolve: (a: SentActivity) => void }>();
   const server = http.createServer((req, res) => {
     let body = '';
@@ -19,6 +22,12 @@ export async function startFakeTeams() {
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !m) {
         res.writeHead(404).end();
+        return;
+      }
+      const failure = failures.shift();
+      if (failure) {
+        refused.push({ status: failure.status, at: new Date() });
+        res.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}) }).end(JSON.stringify({ error: { code: `status_${failure.status}`, message: 'refused by the fake connector' } }));
         return;
       }
       const entry: SentActivity = { conversationId: decodeURIComponent(m[1]!), replyToId: m[2] ? decodeURIComponent(m[2]) : undefined, activity: JSON.parse(body || '{}'), at: new Date() };
@@ -32,6 +41,10 @@ export async function startFakeTeams() {
   return {
     url,
     sent,
+    refused,
+    failNext(status: number, retryAfter?: number) {
+      failures.push({ status, retryAfter });
+    },
     /** The first sent activity (already or later) that matches. */
     waitFor(predicate: (a: SentActivity) => boolean, timeoutMs = 10_000): Promise<SentActivity> {
       const found = sent.find(predicate);
