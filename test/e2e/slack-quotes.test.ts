@@ -96,6 +96,14 @@ test('/sfa admin approvals shows and sets the limits, for admins only', async ()
   expect(textOf(refused.body)).toMatch(/admin/);
   const set = await w.slack.command('UQADMIN', '/sfa', 'admin approvals rep 8 manager 20');
   expect(textOf(set.body)).toMatch(/reps up to 8 %; managers approve up to 20 %/);
+  const totals = await w.slack.command('UQADMIN', '/sfa', 'admin approvals rep-total 500');
+  expect(textOf(totals.body)).toMatch(/Quotes over 500 need approval/);
+  const big = await w.slack.command('UQREP', '/quote', 'ACME 10 x SKU-1');
+  expect(textOf(big.body)).toMatch(/needs approval: sent to Li Manager/);
+  const small = await w.slack.command('UQREP', '/quote', 'ACME 2 x SKU-1');
+  expect(textOf(small.body)).toMatch(/is approved and ready to send/);
+  const bad = await w.slack.command('UQADMIN', '/sfa', 'admin approvals rep lots');
+  expect(textOf(bad.body)).toContain('/sfa admin approvals rep 5 manager 15');
 });
 
 test('the bare /quote opens the quote form; submitting it files the quote', async () => {

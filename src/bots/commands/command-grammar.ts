@@ -346,7 +346,7 @@ export type SfaCommand =
   | { kind: 'admin_users' }
   | { kind: 'admin_failures' }
   /** Show (no numbers) or set the extra-discount limits in percent. */
-  | { kind: 'admin_approvals'; rep?: string; manager?: string }
+  | { kind: 'admin_approvals'; rep?: string; manager?: string; repTotal?: string; managerTotal?: string }
   | { kind: 'admin_role'; user: string; role: Role }
   | { kind: 'admin_unit'; user: string; unit: string }
   | { kind: 'admin_manager'; unit: string; user: string }
@@ -392,12 +392,16 @@ export function parseSfaCommand(text: string): SfaCommand {
   if (v === 'users') return { kind: 'admin_users' };
   if (v === 'failures') return { kind: 'admin_failures' };
   if (v === 'approvals' || v === '审批') {
-    const limits: { rep?: string; manager?: string } = {};
+    const limits: { rep?: string; manager?: string; repTotal?: string; managerTotal?: string } = {};
     for (let i = 0; i < args.length; i += 2) {
-      const role = args[i]!.text.toLowerCase();
-      const value = /^(\d{1,3}(?:\.\d{1,3})?)%?$/.exec(args[i + 1]?.text ?? '')?.[1];
-      if ((role !== 'rep' && role !== 'manager') || !value) return { kind: 'invalid', reason: 'unknown_command', example: examples.adminApprovals };
-      limits[role] = value;
+      const key = args[i]!.text.toLowerCase();
+      const text = (args[i + 1]?.text ?? '').replace(/,/g, '');
+      const percent = /^(\d{1,3}(?:\.\d{1,3})?)%?$/.exec(text)?.[1];
+      const amount = /^(\d{1,14}(?:\.\d{1,2})?)$/.exec(text)?.[1];
+      if ((key === 'rep' || key === 'manager') && percent) limits[key] = percent;
+      else if (key === 'rep-total' && amount) limits.repTotal = amount;
+      else if (key === 'manager-total' && amount) limits.managerTotal = amount;
+      else return { kind: 'invalid', reason: 'unknown_command', example: examples.adminApprovals };
     }
     return { kind: 'admin_approvals', ...limits };
   }

@@ -36,11 +36,15 @@ export async function sfaCommand(ctx: CommandContext, text: string): Promise<Com
     case 'admin_failures':
       return card(failedDeliveriesCard(await listFailedDeliveries(ctx.em, ctx.actor, { limit: 20 }), ctx));
     case 'admin_approvals': {
-      const changes = { ...(parsed.rep ? { rep: { maxPercentOff: parsed.rep } } : {}), ...(parsed.manager ? { manager: { maxPercentOff: parsed.manager } } : {}) };
+      const current = ctx.tenant.approvalPolicy;
+      const limit = (role: 'rep' | 'manager', percent?: string, total?: string) =>
+        percent || total ? { [role]: { ...limitOf(current, role)!, ...(percent ? { maxPercentOff: percent } : {}), ...(total ? { maxTotal: total } : {}) } } : {};
+      const changes = { ...limit('rep', parsed.rep, parsed.repTotal), ...limit('manager', parsed.manager, parsed.managerTotal) };
       const tenant = Object.keys(changes).length ? await setApprovalPolicy(ctx.em, ctx.actor, changes) : ctx.tenant;
       const rep = limitOf(tenant.approvalPolicy, 'rep')!;
       const manager = limitOf(tenant.approvalPolicy, 'manager')!;
-      return card({ kind: 'card', tone: Object.keys(changes).length ? 'ok' : 'info', text: t('admin.approvals', { rep: rep.maxPercentOff, manager: manager.maxPercentOff }) });
+      const totals = [rep.maxTotal ? t('admin.approvalsRepTotal', { total: rep.maxTotal }) : '', manager.maxTotal ? t('admin.approvalsManagerTotal', { total: manager.maxTotal }) : ''].filter(Boolean).join(' ');
+      return card({ kind: 'card', tone: Object.keys(changes).length ? 'ok' : 'info', text: `${t('admin.approvals', { rep: rep.maxPercentOff, manager: manager.maxPercentOff })}${totals ? ` ${totals}` : ''}` });
     }
     case 'admin_role': {
       const user = await findUser(ctx, parsed.user);

@@ -79,7 +79,7 @@ export const en = {
       '• `/sfa admin unit @amy Sales/East`',
       '• `/sfa admin manager Sales/East @li`',
       '• `/sfa admin unit-create Sales/East/Shanghai`',
-      '• `/sfa admin approvals rep 5 manager 15` — extra discount (%) reps may give and managers approve',
+      '• `/sfa admin approvals rep 5 manager 15 [rep-total 10000] [manager-total 100000]` — extra discount (%) and quote totals reps may give and managers approve',
     ].join('\n'),
   },
   visit: {
@@ -209,6 +209,8 @@ export const en = {
   },
   admin: {
     approvals: 'Extra discount without approval: reps up to {{rep}} %; managers approve up to {{manager}} %; beyond that an admin.',
+    approvalsRepTotal: 'Quotes over {{total}} need approval whatever the discount.',
+    approvalsManagerTotal: 'Managers approve quotes up to {{total}}.',
     roleSet: '{{name}} is now {{role}}.',
     unitSet: '{{name}} moved to {{unit}}.',
     managerSet: '{{name}} now manages {{unit}}.',

@@ -81,7 +81,7 @@ export const zhCN: Messages = {
       '• `/sfa admin unit @amy 销售部/华东`',
       '• `/sfa admin manager 销售部/华东 @li`',
       '• `/sfa admin unit-create 销售部/华东/上海`',
-      '• `/sfa admin approvals rep 5 manager 15` — 销售可给、经理可批的额外折扣（%）',
+      '• `/sfa admin approvals rep 5 manager 15 [rep-total 10000] [manager-total 100000]` — 销售可给、经理可批的额外折扣（%）与报价总额',
     ].join('\n'),
   },
   visit: {
@@ -211,6 +211,8 @@ export const zhCN: Messages = {
   },
   admin: {
     approvals: '无需审批的额外折扣：销售最多 {{rep}}%；经理可批准最多 {{manager}}%；超出由管理员审批。',
+    approvalsRepTotal: '总额超过 {{total}} 的报价无论折扣多少都需审批。',
+    approvalsManagerTotal: '经理可批准总额不超过 {{total}} 的报价。',
     roleSet: '{{name}} 现在是{{role}}。',
     unitSet: '{{name}} 已调到 {{unit}}。',
     managerSet: '{{name}} 现在管理 {{unit}}。',
