@@ -7,12 +7,16 @@ import Decimal from 'decimal.js';
  *   1. list price of the product;
  *   2. price list: a fixed unit price for the customer's tier and/or type replaces it — the most
  *      specific list wins (tier and type > tier > type), then the lowest price;
- *   3. region adjustment: a percentage up or down for the customer's region (first match);
- *   4. volume break: the percentage off of the largest break whose minimum quantity is reached;
+ *   3. region adjustment: a percentage up or down for the customer's region (several: the lowest);
+ *   4. volume break: the percentage off of the largest break whose minimum quantity is reached
+ *      (several at that quantity: the largest percentage);
  *   5. promotion: the single best active promotion (by date) for the product — promotions never
  *      stack with each other, they do stack with a volume break;
  *   6. discount cap: the rules together never take the price below list × (1 − cap); the
  *      tightest cap that applies wins;
+ *
+ * Ties left after that go to the rule with the smaller id, so the order rules are stored in never
+ * changes a price or its explanation.
  *   7. the quote's requested extra discount (which may need approval, decided elsewhere).
  *
  * Unit prices are rounded to the currency's minor unit (half up) after each step that changes
@@ -64,6 +68,7 @@ export const minorUnitsOf = (currency: string): number => minorUnits[currency.to
 export const roundMoney = (value: Decimal.Value, currency: string): Decimal => new Dec(value).toDecimalPlaces(minorUnitsOf(currency), Dec.ROUND_HALF_UP);
 
 const forSku = (rule: PriceRule, sku: string) => !rule.sku || rule.sku === sku;
+const byId = (a: PriceRule, b: PriceRule) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const percentOf = (value: Decimal, percent: Decimal.Value) => value.times(new Dec(percent)).dividedBy(100);
 
 export function priceLine(input: PricingInput): PricedLine {
@@ -86,25 +91,27 @@ export function priceLine(input: PricingInput): PricedLine {
   const lists = rules
     .filter((r): r is Extract<PriceRule, { kind: 'price_list' }> => r.kind === 'price_list')
     .filter((r) => (!r.tier || r.tier === customer.tier) && (!r.customerType || r.customerType === customer.type) && (r.tier || r.customerType))
-    .sort((a, b) => specificity(b) - specificity(a) || new Dec(a.unitPrice).comparedTo(new Dec(b.unitPrice)));
+    .sort((a, b) => specificity(b) - specificity(a) || new Dec(a.unitPrice).comparedTo(new Dec(b.unitPrice)) || byId(a, b));
   if (lists[0]) step(lists[0], lists[0].name, 'price_list', new Dec(lists[0].unitPrice));
 
-  const region = rules.find((r): r is Extract<PriceRule, { kind: 'region' }> => r.kind === 'region' && !!customer.region && r.region === customer.region);
+  const region = rules
+    .filter((r): r is Extract<PriceRule, { kind: 'region' }> => r.kind === 'region' && !!customer.region && r.region === customer.region)
+    .sort((a, b) => new Dec(a.percent).comparedTo(new Dec(b.percent)) || byId(a, b))[0];
   if (region) step(region, region.name, 'region', unit.plus(percentOf(unit, region.percent)));
 
   const volume = rules
     .filter((r): r is Extract<PriceRule, { kind: 'volume' }> => r.kind === 'volume' && quantity >= r.minQuantity)
-    .sort((a, b) => b.minQuantity - a.minQuantity)[0];
+    .sort((a, b) => b.minQuantity - a.minQuantity || new Dec(b.percentOff).comparedTo(new Dec(a.percentOff)) || byId(a, b))[0];
   if (volume) step(volume, volume.name, 'volume', unit.minus(percentOf(unit, volume.percentOff)));
 
   const promotion = rules
     .filter((r): r is Extract<PriceRule, { kind: 'promotion' }> => r.kind === 'promotion' && r.validFrom <= at && at < r.validTo)
-    .sort((a, b) => new Dec(b.percentOff).comparedTo(new Dec(a.percentOff)))[0];
+    .sort((a, b) => new Dec(b.percentOff).comparedTo(new Dec(a.percentOff)) || byId(a, b))[0];
   if (promotion) step(promotion, promotion.name, 'promotion', unit.minus(percentOf(unit, promotion.percentOff)));
 
   const cap = rules
     .filter((r): r is Extract<PriceRule, { kind: 'cap' }> => r.kind === 'cap')
-    .sort((a, b) => new Dec(a.maxPercentOff).comparedTo(new Dec(b.maxPercentOff)))[0];
+    .sort((a, b) => new Dec(a.maxPercentOff).comparedTo(new Dec(b.maxPercentOff)) || byId(a, b))[0];
   if (cap) {
     const floor = roundMoney(list.minus(percentOf(list, cap.maxPercentOff)), currency);
     if (unit.lessThan(floor)) step(cap, cap.name, 'cap', floor);

@@ -96,3 +96,21 @@ test('properties: never negative, exact totals, caps hold, the extra discount on
     { numRuns: 500 },
   );
 });
+
+test('properties of the precedence: the order rules are stored in never matters; promotions never stack; caps bound the rules', () => {
+  fc.assert(
+    fc.property(inputs, fc.integer(), (i, seed) => {
+      const input = base({ listPrice: i.listPrice, currency: i.currency, quantity: i.quantity, customer: { tier: i.tier, region: i.region }, rules: i.rules, extraPercentOff: i.extra });
+      const shuffled = [...i.rules].sort(() => ((seed = (seed * 1103515245 + 12345) | 0) & 1 ? 1 : -1));
+      expect(priceLine({ ...input, rules: shuffled })).toEqual(priceLine(input));
+      const promotions = i.rules.filter((r) => r.kind === 'promotion');
+      if (promotions.length > 1) {
+        const best = [...promotions].sort((a, b) => new Dec((b as { percentOff: string }).percentOff).comparedTo((a as { percentOff: string }).percentOff))[0]!;
+        const onlyBest = priceLine({ ...input, rules: i.rules.filter((r) => r.kind !== 'promotion' || r === best) });
+        expect(priceLine(input).unitPrice).toBe(onlyBest.unitPrice);
+      }
+      expect(priceLine(input).applied.filter((a) => a.kind === 'promotion').length).toBeLessThanOrEqual(1);
+    }),
+    { numRuns: 300 },
+  );
+});
