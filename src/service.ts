@@ -59,8 +59,10 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     const slack = await startSlackBot({ config, orm, logger, http: app, queues });
     if (slack) stoppables.push({ name: 'slack', stop: slack.stop });
     else logger.info('Slack bot disabled: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth variables) to enable it');
-    const { startTeamsBot } = require('./bots/teams/teams-bot') as typeof import('./bots/teams/teams-bot');
-    const teams = await startTeamsBot({ config, orm, logger, http: app, queues });
+    // Teams AI is large (about 140 MB, a second to load): only when Teams is configured.
+    const teams = config.teams.appId || config.teams.devMode
+      ? await (require('./bots/teams/teams-bot') as typeof import('./bots/teams/teams-bot')).startTeamsBot({ config, orm, logger, http: app, queues })
+      : null;
     if (teams) stoppables.push({ name: 'teams', stop: teams.stop });
     else logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or TEAMS_DEV_MODE=true locally) to enable it');
     app.use(errorHandler(logger));
