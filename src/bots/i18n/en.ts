@@ -295,6 +295,7 @@ export const en = {
     openDeals: '{{count}} open deals',
     topReps: 'Top reps',
     topRegions: 'Top regions',
+    topProducts: 'Top products',
     otherCurrencies: 'Also won in other currencies',
     unassigned: 'unassigned',
     whoseMe: 'you',

@@ -297,6 +297,7 @@ export const zhCN: Messages = {
     openDeals: '{{count}} 个进行中商机',
     topReps: '收入最高的销售',
     topRegions: '收入最高的地区',
+    topProducts: '收入最高的产品',
     otherCurrencies: '其他币种赢单',
     unassigned: '未分配',
     whoseMe: '个人',

@@ -35,6 +35,8 @@ export type KpiReport = {
   byRep: Contributor[];
   byUnit: Contributor[];
   byRegion: Contributor[];
+  /** Won revenue by product, from the lines of the won deals' accepted quotes. */
+  byProduct: Contributor[];
   /** Per breakdown, the (at most 5) rows that moved revenue most against the previous period, either way. */
   largestChanges: Record<BreakdownName, Contributor[]>;
   trend: Array<{ label: string; revenue: string; visits: number }>;
@@ -91,7 +93,7 @@ export async function buildKpiReport(
   const currency = tenant.defaultCurrency;
   const q = new KpiQueries(em, { tenantId: access.tenantId, owners, currency }, window);
 
-  const [closed, visits, customers, pipeline, reps, units, regions, trend, other] = await Promise.all([
+  const [closed, visits, customers, pipeline, reps, units, regions, products, trend, other] = await Promise.all([
     q.closedDeals(),
     q.visits(),
     q.newCustomers(),
@@ -99,12 +101,14 @@ export async function buildKpiReport(
     q.revenueBy('rep'),
     q.revenueBy('unit'),
     q.revenueBy('region'),
+    q.revenueBy('product'),
     q.trend(input.period, input.timezone),
     q.otherCurrencies(),
   ]);
   const byRep = contributors(reps);
   const byUnit = contributors(units);
   const byRegion = contributors(regions);
+  const byProduct = contributors(products);
   const closedOf = (p: 'cur' | 'prev', stage: 'won' | 'lost') => closed.find((r) => r.p === p && r.stage === stage);
   const won = { cur: closedOf('cur', 'won'), prev: closedOf('prev', 'won') };
   const lost = { cur: closedOf('cur', 'lost'), prev: closedOf('prev', 'lost') };
@@ -129,7 +133,8 @@ export async function buildKpiReport(
     byRep,
     byUnit,
     byRegion,
-    largestChanges: { rep: largestChanges(byRep), unit: largestChanges(byUnit), region: largestChanges(byRegion) },
+    byProduct,
+    largestChanges: { rep: largestChanges(byRep), unit: largestChanges(byUnit), region: largestChanges(byRegion), product: largestChanges(byProduct) },
     trend: window.trendStarts.map((start) => {
       const key = DateTime.fromJSDate(start, { zone: input.timezone });
       const row = trend.find((r) => r.bucket === key.toFormat("yyyy-LL-dd'T'HH:mm"));

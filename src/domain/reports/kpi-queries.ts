@@ -5,8 +5,8 @@ import { truncField, type PeriodWindow } from './report-period';
 
 /**
  * A breakdown of won revenue: which rows it joins to the deal (`o`), what it groups by and what
- * it sums. A product dimension, once deals carry product lines, is one more entry whose joins reach
- * the lines and whose amount is the line total — nothing else in the report changes.
+ * it sums. Products come from the lines of the deal's accepted quotes: a deal won without an
+ * accepted quote has no product and is left out of that breakdown only.
  */
 export type BreakdownDimension = { joins: string; key: string; label: string; amount: string };
 
@@ -19,6 +19,12 @@ export const breakdownDimensions = {
     amount: 'o.amount',
   },
   region: { joins: 'join customers c on c.id = o.customer_id', key: "coalesce(c.region, '')", label: "coalesce(c.region, '')", amount: 'o.amount' },
+  product: {
+    joins: "join quotes qt on qt.opportunity_id = o.id and qt.status = 'accepted' and qt.currency = o.currency join quote_lines ql on ql.quote_id = qt.id",
+    key: 'ql.sku',
+    label: 'ql.name',
+    amount: 'ql.total',
+  },
 } satisfies Record<string, BreakdownDimension>;
 
 export type BreakdownName = keyof typeof breakdownDimensions;

@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import { Interaction } from '../../../src/domain/activities/interaction.entity';
 import { Customer } from '../../../src/domain/customers/customer.entity';
 import { Opportunity, type Stage } from '../../../src/domain/opportunities/opportunity.entity';
+import { Product } from '../../../src/domain/products/product.entity';
+import { Quote, QuoteLine } from '../../../src/domain/quotes/quote.entity';
 import { buildKpiReport } from '../../../src/domain/reports/build-kpi-report';
 import { DomainError } from '../../../src/domain/shared/domain-error';
 import { makeCustomer } from '../../support/factories';
@@ -142,4 +144,23 @@ test('reach: a rep sees their own numbers and cannot ask for the team; only admi
   expect(org.pipeline.find((s) => s.stage === 'quote')).toEqual({ stage: 'quote', count: 2, amount: '12999.00' });
   const foreign = await buildKpiReport(db.em(), w.foreignRep.actor, { period: 'weekly', scope: 'me', at, timezone: zone });
   expect(foreign.revenueWon.current).toBe('0.00');
+});
+
+test('by product: the lines of the accepted quotes of deals won in the period', async () => {
+  const em = db.em();
+  const a1 = await em.findOneOrFail(Opportunity, { title: 'A1' });
+  const product = em.create(Product, { tenantId: w.tenant.id, sku: 'SKU-W', name: 'Widget', searchName: 'widget', listPrice: '100.00', currency: 'USD' } as Product);
+  await em.flush();
+  const quote = em.create(Quote, { tenantId: w.tenant.id, number: 'Q-2026-9001', customerId: a1.customerId, opportunityId: a1.id, ownerId: a1.ownerId, currency: 'USD', status: 'accepted', extraPercentOff: '0', total: '1000.50', validUntil: '2026-12-31' } as Quote);
+  const draft = em.create(Quote, { tenantId: w.tenant.id, number: 'Q-2026-9002', customerId: a1.customerId, opportunityId: a1.id, ownerId: a1.ownerId, currency: 'USD', status: 'rejected', extraPercentOff: '0', total: '5.00', validUntil: '2026-12-31' } as Quote);
+  await em.flush();
+  em.create(QuoteLine, { quoteId: quote.id, position: 0, productId: product.id, sku: 'SKU-W', name: 'Widget', quantity: 10, listPrice: '100.00', unitPrice: '90.05', total: '900.50', applied: [] } as unknown as QuoteLine);
+  em.create(QuoteLine, { quoteId: quote.id, position: 1, productId: product.id, sku: 'SKU-W', name: 'Widget', quantity: 1, listPrice: '100.00', unitPrice: '100.00', total: '100.00', applied: [] } as unknown as QuoteLine);
+  em.create(QuoteLine, { quoteId: draft.id, position: 0, productId: product.id, sku: 'SKU-W', name: 'Widget', quantity: 1, listPrice: '5.00', unitPrice: '5.00', total: '5.00', applied: [] } as unknown as QuoteLine);
+  await em.flush();
+  const r = await buildKpiReport(db.em(), w.manager.actor, { period: 'weekly', scope: 'team', at, timezone: zone });
+  expect(r.byProduct.map((c) => [c.key, c.label, c.revenue.current, c.dealsWon])).toEqual([['SKU-W', 'Widget', '1000.50', 1]]);
+  // Reach still applies: West's rep sees no product revenue of East's deals.
+  const west = await buildKpiReport(db.em(), w.repW.actor, { period: 'weekly', scope: 'me', at, timezone: zone });
+  expect(west.byProduct).toEqual([]);
 });

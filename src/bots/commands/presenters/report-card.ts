@@ -40,6 +40,8 @@ export function reportSummaryLines(report: KpiReport, whose: string, { t, locale
   if (reps) lines.push(`${t('report.topReps')}: ${reps}`);
   const regions = top(report.byRegion, 3);
   if (regions && report.byRegion.some((r) => r.key)) lines.push(`${t('report.topRegions')}: ${regions}`);
+  const products = top(report.byProduct, 3);
+  if (products) lines.push(`${t('report.topProducts')}: ${products}`);
   if (report.otherCurrencies.length) lines.push(`${t('report.otherCurrencies')}: ${report.otherCurrencies.map((c) => formatMoney(c.revenue, c.currency, locale)).join(' · ')}`);
   return lines;
 }
