@@ -1,6 +1,6 @@
 import type { CardModel } from '../bots/commands/reply-model';
 
-export type DeliveryKind = 'visit_reminder' | 'follow_up' | 'nudge_digest' | 'manager_summary' | 'report' | 'quote_approval' | 'quote_decision';
+export type DeliveryKind = 'visit_reminder' | 'follow_up' | 'nudge_digest' | 'manager_summary' | 'report' | 'quote_approval' | 'quote_decision' | 'churn_alert';
 
 export type DirectMessage = {
   tenantId: string;

@@ -3,6 +3,7 @@ import { User } from '../domain/org/user.entity';
 import { expireQuotes } from '../domain/quotes/advance-quote';
 import { Tenant } from '../domain/tenants/tenant.entity';
 import { defineJob, scheduleJobOptions } from './job-definition';
+import { churnAlertJob } from './churn-alert.job';
 import { managerSummaryJob } from './manager-summary.job';
 import { nudgeScanJob } from './nudge-scan.job';
 
@@ -47,7 +48,20 @@ export const nudgeTickJob = defineJob<NudgeTickData>({
       await queues.add(managerSummaryJob, { tenantId: tenant.id, userId: manager.id, week, weekOf: local.startOf('week').toISODate()! });
       summaries++;
     }
+    // Monday at the nudge hour in each owner's zone: customers going quiet or buying less.
+    const owners: Array<{ id: string; tenant_id: string; timezone: string }> = await em.execute(
+      `select distinct u.id, u.tenant_id, u.timezone from users u join customers c on c.owner_id = u.id and c.tenant_id = u.tenant_id where u.active`,
+    );
+    let churnAlerts = 0;
+    for (const owner of owners) {
+      const tenant = byId.get(owner.tenant_id);
+      if (!tenant) continue;
+      const local = DateTime.fromJSDate(now, { zone: zoneOr(owner.timezone, tenant.defaultTimezone) });
+      if (local.weekday !== 1 || !due(local, tenant.nudgeHour)) continue;
+      await queues.add(churnAlertJob, { tenantId: tenant.id, userId: owner.id, week: `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}` });
+      churnAlerts++;
+    }
     const expired = await expireQuotes(em, now);
-    return `${scans} scans, ${summaries} summaries, ${expired} quotes expired`;
+    return `${scans} scans, ${summaries} summaries, ${churnAlerts} churn alerts, ${expired} quotes expired`;
   },
 });

@@ -313,6 +313,13 @@ export const en = {
     when: { daily: 'every day at {{time}}', weekly: 'every Monday at {{time}}', monthly: 'on the 1st at {{time}}', yearly: 'on 1 January at {{time}}' },
   },
   jobs: {
+    churn: {
+      header: '{{count}} of your customers need attention',
+      quiet: 'no visit, call or deal for {{days}} days',
+      never: 'never visited or bought',
+      declining: 'won {{recent}} in the last 90 days, {{before}} the 90 before',
+      lost: 'lost deals: {{reasons}}',
+    },
     reminder: {
       header: 'Coming up: {{customer}}',
       text: '{{type}} with *{{customer}}* in {{minutes}} min, {{when}}.',
@@ -362,6 +369,7 @@ export const en = {
         report: 'Report',
         quote_approval: 'Quote approval request',
         quote_decision: 'Quote decision',
+        churn_alert: 'Customers needing attention',
         other: 'Message',
       },
     },

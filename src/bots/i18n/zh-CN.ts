@@ -315,6 +315,13 @@ export const zhCN: Messages = {
     when: { daily: '每天 {{time}}', weekly: '每周一 {{time}}', monthly: '每月 1 日 {{time}}', yearly: '每年 1 月 1 日 {{time}}' },
   },
   jobs: {
+    churn: {
+      header: '你有 {{count}} 个客户需要关注',
+      quiet: '{{days}} 天没有拜访、电话或成交',
+      never: '从未拜访或成交',
+      declining: '近 90 天成交 {{recent}}，之前 90 天 {{before}}',
+      lost: '输单原因：{{reasons}}',
+    },
     reminder: {
       header: '即将开始：{{customer}}',
       text: '{{minutes}} 分钟后与 *{{customer}}* 的{{type}}，{{when}}。',
@@ -364,6 +371,7 @@ export const zhCN: Messages = {
         report: '报表',
         quote_approval: '报价审批请求',
         quote_decision: '报价审批结果',
+        churn_alert: '需关注的客户',
         other: '消息',
       },
     },
