@@ -168,6 +168,20 @@ test('a form opens as a Teams dialog; a wrong customer keeps it open saying why;
   await fake.waitFor((s) => fake.sent.indexOf(s) >= before && JSON.stringify(s.activity).includes('ACME'));
 });
 
+test('in a team channel: a manager subscribes it to the weekly report and the charts arrive there', async () => {
+  const channel = '19:sales@thread.tacv2';
+  const inChannel = (text: string) => post(teamsActivity(fake, li, { type: 'message', text, conversation: { id: `${channel};messageid=1700000000000`, conversationType: 'channel', tenantId: aadTenant } }));
+  const before = fake.sent.length;
+  expect((await inChannel('report subscribe weekly 08:00')).status).toBeLessThan(300);
+  const reply = await fake.waitFor((s) => fake.sent.indexOf(s) >= before && s.conversationId.startsWith(channel));
+  expect(JSON.stringify(reply.activity)).toMatch(/08:00/);
+  const rows = await db.em().getConnection().execute(`select platform, channel_id, period from report_subscriptions`);
+  expect(rows).toEqual([{ platform: 'teams', channel_id: channel, period: 'weekly' }]);
+  await inChannel('report weekly team');
+  const chart = await fake.waitFor((s) => s.conversationId === channel && JSON.stringify(s.activity).includes('data:image/png;base64,'), 30_000);
+  expect(adaptiveCardProblems(chart.activity.attachments[0].content)).toEqual([]);
+});
+
 describe('Teams refusing a proactive message', () => {
   test('a 429 is waited out and the reminder still arrives once; a 403 dead-letters it and stops sending to that chat', async () => {
     const user = await db.em().findOneOrFail(User, { teamsAadObjectId: amy.aadObjectId });

@@ -21,7 +21,7 @@ import { sfaCommand } from '../commands/sfa.command';
 import type { FormValues } from '../commands/visit.forms';
 import { visitCommand } from '../commands/visit.command';
 import { translator } from '../i18n/i18n';
-import { teamsCommandContext } from './teams-identity';
+import { teamsChannelId, teamsCommandContext } from './teams-identity';
 
 export type TeamsBot = { stop: () => Promise<void> };
 
@@ -128,7 +128,9 @@ export async function startTeamsBot(deps: { config: Config; orm: MikroORM; logge
   // Uninstalled (or the bot removed from the chat): stop sending there until they talk to it again.
   const forget = async (turn: TurnContext) => {
     if (turn.activity.conversation?.id) {
-      await orm.em.fork().getConnection().execute(`update teams_conversations set active = false, updated_at = now() where conversation_id = ?`, [turn.activity.conversation.id]);
+      const db = orm.em.fork().getConnection();
+      await db.execute(`update teams_conversations set active = false, updated_at = now() where conversation_id = ?`, [turn.activity.conversation.id]);
+      await db.execute(`update teams_channels set active = false, updated_at = now() where conversation_id = ?`, [teamsChannelId(turn.activity.conversation.id)]);
       log.info({ conversation: turn.activity.conversation.id }, 'Teams app removed from a conversation');
     }
   };

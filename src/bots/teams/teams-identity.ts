@@ -31,7 +31,17 @@ export async function teamsCommandContext(orm: MikroORM, activity: Partial<Activ
       locale: toLocale(activity.locale ?? tenant.defaultLocale),
       timezone: clientTimezone(activity) || tenant.defaultTimezone,
     }));
-  if (activity.conversation?.conversationType === 'personal' || !activity.conversation?.conversationType) {
+  const channelId = teamsChannelId(activity.conversation?.id);
+  if (activity.conversation?.conversationType === 'channel' || activity.conversation?.conversationType === 'groupChat') {
+    // A reply in a channel thread carries ";messageid=…": posting to the bare id starts a new thread.
+    const reference = TurnContext.getConversationReference(activity);
+    const channelReference = { ...reference, conversation: { ...reference.conversation!, id: channelId! } };
+    await em.getConnection().execute(
+      `insert into teams_channels (conversation_id, tenant_id, reference, active, updated_at) values (?, ?, ?, true, now())
+       on conflict (conversation_id) do update set reference = excluded.reference, active = true, updated_at = now()`,
+      [channelId, tenant.id, JSON.stringify(channelReference)],
+    );
+  } else {
     const reference = TurnContext.getConversationReference(activity);
     await em.getConnection().execute(
       `insert into teams_conversations (user_id, tenant_id, conversation_id, reference, active, updated_at) values (?, ?, ?, ?, true, now())
@@ -40,5 +50,8 @@ export async function teamsCommandContext(orm: MikroORM, activity: Partial<Activ
     );
   }
   const actor = { ...userActor(tenant.id, user.id, user.role), perRequest: {} };
-  return { em, tenant, user, actor, t: translator(user.locale), now: new Date(), channel: activity.conversation?.id ? { platform: 'teams', id: activity.conversation.id } : undefined };
+  return { em, tenant, user, actor, t: translator(user.locale), now: new Date(), channel: channelId ? { platform: 'teams', id: channelId } : undefined };
 }
+
+/** A Teams conversation id without the thread part (";messageid=…"). */
+export const teamsChannelId = (conversationId: string | undefined): string | undefined => conversationId?.split(';messageid=')[0];

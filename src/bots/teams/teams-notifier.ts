@@ -81,12 +81,16 @@ export class TeamsNotifier implements Notifier {
   }
 
   private async reference(target: { userId: string } | { conversationId: string }): Promise<{ userId: string; reference: Partial<ConversationReference> }> {
-    const rows: Array<{ user_id: string; reference: Partial<ConversationReference>; active: boolean }> = await this.opts.orm.em
-      .fork()
-      .getConnection()
-      .execute(`select user_id, reference, active from teams_conversations where ${'userId' in target ? 'user_id' : 'conversation_id'} = ? limit 1`, ['userId' in target ? target.userId : target.conversationId]);
+    const db = this.opts.orm.em.fork().getConnection();
+    let rows: Array<{ user_id: string; reference: Partial<ConversationReference>; active: boolean }> = await db.execute(
+      `select user_id, reference, active from teams_conversations where ${'userId' in target ? 'user_id' : 'conversation_id'} = ? limit 1`,
+      ['userId' in target ? target.userId : target.conversationId],
+    );
+    if (rows.length === 0 && 'conversationId' in target) {
+      rows = await db.execute(`select conversation_id as user_id, reference, active from teams_channels where conversation_id = ?`, [target.conversationId]);
+    }
     const row = rows[0];
-    if (!row) throw new TeamsTargetError('user_not_on_teams');
+    if (!row) throw new TeamsTargetError('userId' in target ? 'user_not_on_teams' : 'channel_not_found');
     if (!row.active) throw new TeamsTargetError('bot_blocked_or_removed');
     return { userId: row.user_id, reference: row.reference };
   }
