@@ -8,8 +8,8 @@ import { resolveAccess } from '../domain/shared/access';
 import { systemActor } from '../domain/shared/actor';
 import { newId } from '../domain/shared/ids';
 import type { CommandContext } from './context';
-import { flagRepeats, parseCsv, readCsvFile, type CsvRow, type RowError } from './csv';
-import { describeImport, emptyResult, type ImportResult } from './import-result';
+import { flagRepeats, parseCsv, type CsvRow, type RowError } from './csv';
+import { emptyResult, runImportCommand, type ImportArgs, type ImportResult } from './import-result';
 import { resolveTenant } from './resolve-tenant';
 
 export const customerColumns = {
@@ -141,11 +141,6 @@ export async function importCustomers(em: EntityManager, tenantSlug: string | un
   });
 }
 
-export async function importCustomersCommand(ctx: CommandContext, args: { file: string; tenant?: string; skipInvalid: boolean }): Promise<number> {
-  const text = readCsvFile(args.file);
-  const result = await importCustomers(ctx.orm.em.fork(), args.tenant, text, { skipInvalid: args.skipInvalid });
-  const { errors, summary } = describeImport('customers', result);
-  errors.forEach((line) => ctx.err(line));
-  ctx.out(summary);
-  return result.imported ? 0 : 1;
+export async function importCustomersCommand(ctx: CommandContext, args: ImportArgs): Promise<number> {
+  return (await runImportCommand(ctx, 'customers', args, importCustomers)).code;
 }

@@ -6,8 +6,8 @@ import { resolveAccess } from '../domain/shared/access';
 import { systemActor } from '../domain/shared/actor';
 import { newId } from '../domain/shared/ids';
 import type { CommandContext } from './context';
-import { flagRepeats, parseCsv, readCsvFile, type RowError } from './csv';
-import { describeImport, emptyResult, type ImportResult } from './import-result';
+import { flagRepeats, parseCsv, type RowError } from './csv';
+import { emptyResult, runImportCommand, type ImportArgs, type ImportResult } from './import-result';
 import { resolveTenant } from './resolve-tenant';
 
 export const priceRuleColumns = {
@@ -135,10 +135,6 @@ export async function importPriceRules(em: EntityManager, tenantSlug: string | u
   });
 }
 
-export async function importPriceRulesCommand(ctx: CommandContext, args: { file: string; tenant?: string; skipInvalid: boolean }): Promise<number> {
-  const result = await importPriceRules(ctx.orm.em.fork(), args.tenant, readCsvFile(args.file), { skipInvalid: args.skipInvalid });
-  const { errors, summary } = describeImport('price rules', result);
-  errors.forEach((line) => ctx.err(line));
-  ctx.out(summary);
-  return result.imported ? 0 : 1;
+export async function importPriceRulesCommand(ctx: CommandContext, args: ImportArgs): Promise<number> {
+  return (await runImportCommand(ctx, 'price rules', args, importPriceRules)).code;
 }

@@ -8,9 +8,9 @@ import { resolveAccess } from '../domain/shared/access';
 import { systemActor } from '../domain/shared/actor';
 import { newId } from '../domain/shared/ids';
 import type { CommandContext } from './context';
-import { flagRepeats, parseCsv, readCsvFile, type RowError } from './csv';
+import { flagRepeats, parseCsv, type RowError } from './csv';
 import { normaliseCurrency } from './fields';
-import { describeImport, emptyResult, type ImportResult } from './import-result';
+import { emptyResult, runImportCommand, type ImportArgs, type ImportResult } from './import-result';
 import { resolveTenant } from './resolve-tenant';
 
 export const productColumns = {
@@ -101,10 +101,6 @@ export async function importProducts(em: EntityManager, tenantSlug: string | und
   });
 }
 
-export async function importProductsCommand(ctx: CommandContext, args: { file: string; tenant?: string; skipInvalid: boolean }): Promise<number> {
-  const result = await importProducts(ctx.orm.em.fork(), args.tenant, readCsvFile(args.file), { skipInvalid: args.skipInvalid });
-  const { errors, summary } = describeImport('products', result);
-  errors.forEach((line) => ctx.err(line));
-  ctx.out(summary);
-  return result.imported ? 0 : 1;
+export async function importProductsCommand(ctx: CommandContext, args: ImportArgs): Promise<number> {
+  return (await runImportCommand(ctx, 'products', args, importProducts)).code;
 }

@@ -9,9 +9,9 @@ import { systemActor } from '../domain/shared/actor';
 import { isDomainError } from '../domain/shared/domain-error';
 import { newId } from '../domain/shared/ids';
 import type { CommandContext } from './context';
-import { flagRepeats, parseCsv, readCsvFile, type CsvRow, type RowError } from './csv';
+import { flagRepeats, parseCsv, type CsvRow, type RowError } from './csv';
 import { normaliseLocale, normaliseTimezone } from './fields';
-import { describeImport, emptyResult, type ImportResult } from './import-result';
+import { emptyResult, runImportCommand, type ImportArgs, type ImportResult } from './import-result';
 import { resolveTenant } from './resolve-tenant';
 
 export const userColumns = {
@@ -204,14 +204,10 @@ export async function importUsers(em: EntityManager, tenantSlug: string | undefi
   });
 }
 
-export async function importUsersCommand(ctx: CommandContext, args: { file: string; tenant?: string; skipInvalid: boolean }): Promise<number> {
-  const text = readCsvFile(args.file);
-  const result = await importUsers(ctx.orm.em.fork(), args.tenant, text, { skipInvalid: args.skipInvalid });
-  const { errors, summary } = describeImport('users', result);
-  errors.forEach((line) => ctx.err(line));
-  ctx.out(summary);
+export async function importUsersCommand(ctx: CommandContext, args: ImportArgs): Promise<number> {
+  const { code, result } = await runImportCommand(ctx, 'users', args, importUsers);
   if (result.imported && (result.unitsCreated > 0 || result.managersSet > 0)) {
     ctx.out(`org units: ${result.unitsCreated} created, ${result.managersSet} manager${result.managersSet === 1 ? '' : 's'} set`);
   }
-  return result.imported ? 0 : 1;
+  return code;
 }
