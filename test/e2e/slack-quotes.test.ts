@@ -126,3 +126,12 @@ test('the bare /quote opens the quote form; submitting it files the quote', asyn
   });
   await eventually(async () => expect(await w.em().count(Quote, {})).toBe(before + 1));
 });
+
+test("the approver's App Home lists the quotes waiting for them", async () => {
+  await w.slack.command('UQREP', '/quote', 'ACME 4 x SKU-1 discount 12%');
+  const mark = w.fake.mark();
+  await w.slack.event({ type: 'event_callback', team_id: 'T0TEST', event: { type: 'app_home_opened', user: 'UQMGR', tab: 'home' } });
+  const published = await w.fake.waitFor('views.publish', (c) => c.seq > mark && c.args.user_id === 'UQMGR', 5000);
+  expect(JSON.stringify(published.args)).toMatch(/Approve quote \*Q-\d{4}-\d{4}\* for ACME/);
+  expect(JSON.stringify(published.args)).toContain('quote.open');
+});

@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
 import { listUpcomingVisits } from '../../domain/activities/list-upcoming-visits';
 import { listOpenOpportunities } from '../../domain/opportunities/list-open-opportunities';
+import { listQuotesAwaitingApproval } from '../../domain/quotes/list-quotes-awaiting-approval';
 import type { CommandContext } from './command-context';
 import { visitButtons } from './customer-flow';
-import { clip, formatDate, formatDateTime } from './presenters/format';
+import { clip, formatDate, formatDateTime, formatMoney } from './presenters/format';
 import { opportunityLine } from './presenters/opportunity-card';
 import type { CardModel } from './reply-model';
 
@@ -15,6 +16,7 @@ export async function homeCards(ctx: CommandContext): Promise<CardModel[]> {
   const visits = (await listUpcomingVisits(ctx.em, ctx.actor, { from: startOfDay.toJSDate(), limit: 20 })).filter((v) => v.visit.scheduledAt! <= endOfDay);
   const { items } = await listOpenOpportunities(ctx.em, ctx.actor, { whose: 'mine', limit: 10 });
   const today = startOfDay.toISODate()!;
+  const approvals = await listQuotesAwaitingApproval(ctx.em, ctx.actor);
   const pending = items.flatMap(({ opportunity: o, customerName }) => [
     ...(o.expectedCloseDate && o.expectedCloseDate < today ? [t('home.overdueClose', { title: clip(o.title, 50), customer: clip(customerName, 30), date: formatDate(o.expectedCloseDate, user.locale) })] : []),
     ...(!o.nextStep ? [t('home.noNextStep', { title: clip(o.title, 50), customer: clip(customerName, 30) })] : []),
@@ -34,6 +36,16 @@ export async function homeCards(ctx: CommandContext): Promise<CardModel[]> {
         ? items.map(({ opportunity, customerName }) => ({ lines: [opportunityLine(opportunity, customerName, ctx)], buttons: [{ label: t('customer.details'), action: 'opp.open' as const, value: opportunity.id }] }))
         : [{ lines: [t('opp.listEmpty')] }],
     },
-    { kind: 'card', header: t('home.pending'), sections: [{ lines: pending.length ? pending.slice(0, 10).map((p) => `• ${p}`) : [t('home.nothingPending')] }] },
+    {
+      kind: 'card',
+      header: t('home.pending'),
+      sections: [
+        ...approvals.map(({ quote, customerName }) => ({
+          lines: [t('home.quoteToApprove', { number: quote.number, customer: clip(customerName, 40), total: formatMoney(quote.total, quote.currency, user.locale) })],
+          buttons: [{ label: t('customer.details'), action: 'quote.open' as const, value: quote.id }],
+        })),
+        { lines: pending.length ? pending.slice(0, 10).map((p) => `• ${p}`) : approvals.length ? [] : [t('home.nothingPending')] },
+      ].filter((s) => s.lines.length > 0),
+    },
   ];
 }

@@ -227,6 +227,7 @@ export const en = {
     openOpps: 'My open opportunities',
     pending: 'Needs attention',
     nothingPending: 'Nothing pending. Nice.',
+    quoteToApprove: 'Approve quote *{{number}}* for {{customer}} ({{total}})',
     overdueClose: '{{title}} ({{customer}}) was due to close {{date}}',
     noNextStep: '{{title}} ({{customer}}) has no next step',
   },

@@ -229,6 +229,7 @@ export const zhCN: Messages = {
     openOpps: '我的进行中商机',
     pending: '待处理',
     nothingPending: '没有待处理事项。',
+    quoteToApprove: '待审批报价 *{{number}}*：{{customer}}（{{total}}）',
     overdueClose: '{{title}}（{{customer}}）原定 {{date}} 成交',
     noNextStep: '{{title}}（{{customer}}）没有下一步',
   },
