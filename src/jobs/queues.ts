@@ -36,6 +36,9 @@ export function quietly(logger: Logger, what: string): (err: Error) => void {
   };
 }
 
+/** How long a person-facing enqueue waits for Redis before giving up (Slack acks within 3 s). */
+export const addSoonWaitMs = 500;
+
 type PendingJob = { name: string; data: object; opts: JobsOptions; resolve: () => void; reject: (err: Error) => void };
 
 /** The producer side of every queue, on one fail-fast connection. */
@@ -67,16 +70,21 @@ export class JobQueues {
   }
 
   /**
-   * Like add, but jobs added in the same turn of the event loop go to Redis together (one round
-   * trip, one MULTI): under a burst of chat commands that halves what each costs the web process
-   * and Redis. Each caller still learns whether its own job was stored.
+   * For work a person is waiting on (a chat command): jobs added in the same turn of the event
+   * loop go to Redis together (one round trip, one MULTI), which under a burst halves what each
+   * costs the web process and Redis. Each caller learns whether its own job was stored, within
+   * `waitMs`: past that it is told no and can do the work itself. A write that lands later anyway
+   * is harmless, as queued commands find what an inline run wrote under the same request id.
    */
-  addSoon<D extends object>(definition: JobDefinition<D>, data: D): Promise<void> {
-    return new Promise((resolve, reject) => {
+  addSoon<D extends object>(definition: JobDefinition<D>, data: D, waitMs = addSoonWaitMs): Promise<void> {
+    const stored = new Promise<void>((resolve, reject) => {
       const batch = (this.pending[definition.queue] ??= []);
       batch.push({ name: definition.name, data, opts: { ...definition.options, jobId: definition.jobId(data) }, resolve, reject });
       if (batch.length === 1) setImmediate(() => this.flush(definition.queue));
     });
+    // Without Redis, BullMQ waits for a connection forever.
+    const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`queue did not answer within ${waitMs} ms`)), waitMs).unref());
+    return Promise.race([stored, late]);
   }
 
   private readonly pending: Partial<Record<QueueName, PendingJob[]>> = {};

@@ -19,15 +19,6 @@ export type SlackBot = { app: App; stop: () => Promise<void> };
 const maxClockSkewSeconds = 5 * 60;
 
 /**
- * How long the ack path waits for Redis before running a command itself. A queue write that
- * lands later anyway is harmless: the job finds what the inline run wrote under the same trigger id.
- */
-const queueWaitMs = 500;
-
-const withinMs = <T>(work: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms).unref())]);
-
-/**
  * Bolt checks the signature and rejects old requests; it does not reject requests from the far
  * future, which a replay with a forged clock would be. This runs first and refuses both.
  */
@@ -105,8 +96,8 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
     log.info('Slack bot enabled (multi-workspace OAuth: install at /slack/install)');
   }
 
-  const queueCommand = queues ? (command: QueuedCommand) => withinMs(queues.addSoon(chatCommandJob, command), queueWaitMs) : undefined;
-  const enqueue = queues ? <D extends object>(job: JobDefinition<D>, data: D) => withinMs(queues.addSoon(job, data), queueWaitMs) : undefined;
+  const queueCommand = queues ? (command: QueuedCommand) => queues.addSoon(chatCommandJob, command) : undefined;
+  const enqueue = queues ? <D extends object>(job: JobDefinition<D>, data: D) => queues.addSoon(job, data) : undefined;
   registerSlackListeners(app, { identity, logger: log, installationStore, queueCommand, enqueue });
   return { app, stop: async () => {} };
 }

@@ -4,6 +4,7 @@ import { CardFactory, MemoryStorage, type TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { Config } from '../../config';
 import type { MikroORM } from '../../db/orm';
+import type { JobDefinition } from '../../jobs/job-definition';
 import type { JobQueues } from '../../jobs/queues';
 import type { Logger } from '../../logger';
 import { dialogOpenVerb, dialogSubmitVerb, renderAdaptiveCard, renderAdaptiveForm, renderDialogLauncher } from '../../cards/teams/adaptive-card';
@@ -67,11 +68,11 @@ export async function startTeamsBot(deps: { config: Config; orm: MikroORM; logge
     await context.sendActivity(translator(context.activity.locale ?? 'en')('errors.internal')).catch(() => undefined);
   };
   const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
-  const enqueue = queues ? <D extends object>(job: Parameters<JobQueues['addSoon']>[0], data: D) => queues.addSoon(job as never, data) : undefined;
+  const enqueue = queues ? <D extends object>(job: JobDefinition<D>, data: D) => queues.addSoon(job, data) : undefined;
 
   const contextOf = async (turn: TurnContext): Promise<CommandContext | null> => {
     const ctx = await teamsCommandContext(orm, turn.activity);
-    return ctx && { ...ctx, enqueue: enqueue as CommandContext['enqueue'] };
+    return ctx && { ...ctx, enqueue };
   };
   const safely = async (ctx: CommandContext, work: () => Promise<CommandResult>): Promise<CommandResult> => {
     try {
