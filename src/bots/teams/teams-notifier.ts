@@ -2,7 +2,7 @@ import { CardFactory, type ConversationReference } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Config } from '../../config';
 import type { MikroORM } from '../../db/orm';
-import { renderAdaptiveCard } from '../../cards/teams/adaptive-card';
+import { renderAdaptiveCard, toTeamsMarkdown } from '../../cards/teams/adaptive-card';
 import type { ChannelPacer } from '../../jobs/channel-pacer';
 import { deliverOnce, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
 import type { ChannelMessage, DeliveryRef, DeliveryResult, DirectMessage, FileMessage, Notifier } from '../../jobs/notifier';
@@ -66,7 +66,7 @@ export class TeamsNotifier implements Notifier {
           type: 'AdaptiveCard',
           version: '1.5',
           body: [
-            ...(i === 0 ? [{ type: 'TextBlock', text: m.text.replace(/(^|\s)\*([^*\n]+)\*/g, '$1**$2**'), wrap: true }] : []),
+            ...(i === 0 ? [{ type: 'TextBlock', text: toTeamsMarkdown(m.text), wrap: true }] : []),
             { type: 'Image', url: `data:image/png;base64,${f.bytes.toString('base64')}`, altText: f.title },
           ],
         }),
