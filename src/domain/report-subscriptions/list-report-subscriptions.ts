@@ -11,7 +11,8 @@ export async function listReportSubscriptions(em: EntityManager, actor: Actor): 
   const access = await resolveAccess(em, actor);
   const subscriptions = await em.find(
     ReportSubscription,
-    { tenantId: access.tenantId, ...(access.role === 'admin' ? {} : { ownerId: access.userId ?? '00000000-0000-0000-0000-000000000000' }) },
+    // Only a system actor has no user id, and it counts as an admin.
+    { tenantId: access.tenantId, ...(access.role === 'admin' ? {} : { ownerId: access.userId! }) },
     { orderBy: { channelId: 'asc', period: 'asc' }, limit: 100 },
   );
   const owners = await em.find(User, { id: { $in: [...new Set(subscriptions.map((s) => s.ownerId))] } });
