@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { migrate, openOrm } from '../src/db/orm';
+import { createTestDatabase } from '../test/support/test-database';
 import { planVisit } from '../src/domain/activities/plan-visit';
 import { Customer } from '../src/domain/customers/customer.entity';
 import { searchNameOf } from '../src/domain/customers/customer-access';
@@ -29,7 +29,6 @@ const windowMs = Number(process.env.WINDOW_S ?? 60) * 1000;
 // a worker that has been running, with every DM opened once before. WARMUP=0 measures a cold start.
 const warmup = Number(process.env.WARMUP ?? userCount);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const baseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const leadMinutes = 30;
 const paceMs = 1000;
 
@@ -38,12 +37,9 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const dbName = `sfa_bench_${randomBytes(4).toString('hex')}`;
-  const dbUrl = new URL(baseUrl);
-  dbUrl.pathname = `/${dbName}`;
+  const db = await createTestDatabase();
+  const { orm } = db;
   const prefix = `sfa-bench-${randomBytes(4).toString('hex')}`;
-  const orm = await openOrm(dbUrl.toString());
-  await migrate(orm);
   const fake = await startFakeSlack({ team: { id: 'TBENCH', name: 'Bench Co' } });
   const workers: SpawnedWorker[] = [];
   try {
@@ -59,7 +55,7 @@ async function main(): Promise<void> {
     await em.flush();
 
     const env = {
-      DATABASE_URL: dbUrl.toString(),
+      DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
       SLACK_SIGNING_SECRET: 'bench-signing-secret',
@@ -185,10 +181,7 @@ async function main(): Promise<void> {
     for (const w of workers) w.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.exit));
     await fake.close();
-    await orm.close(true);
-    const admin = await openOrm(baseUrl);
-    await admin.em.getConnection().execute(`drop database if exists "${dbName}" with (force)`);
-    await admin.close(true);
+    await db.drop();
     const redis = new Redis(redisUrl);
     let cursor = '0';
     do {

@@ -7,8 +7,7 @@
  *
  *   npx tsx bench/reports-aggregates.bench.ts   (MANAGERS=100 REPS=10 INTERACTIONS=1000000 OPPORTUNITIES=200000)
  */
-import { randomBytes } from 'node:crypto';
-import { migrate, openOrm } from '../src/db/orm';
+import { createTestDatabase } from '../test/support/test-database';
 import { buildKpiReport, reportOwners } from '../src/domain/reports/build-kpi-report';
 import { KpiQueries, breakdownDimensions, type BreakdownName } from '../src/domain/reports/kpi-queries';
 import { listChurnRisks } from '../src/domain/reports/list-churn-risks';
@@ -42,10 +41,9 @@ async function timed<T>(into: Map<string, number[]>, name: string, run: () => Pr
 }
 
 async function main() {
-  const dbName = `sfa_bench_aggregates_${randomBytes(3).toString('hex')}`;
-  const orm = await openOrm(`postgres://postgres@127.0.0.1:5432/${dbName}`);
+  const db = await createTestDatabase();
+  const { orm } = db;
   try {
-    await migrate(orm);
     const t0 = performance.now();
     const { tenantId, managerIds } = await generateReportData(orm.em.fork(), shape);
     console.log(
@@ -86,10 +84,7 @@ async function main() {
     console.log(`\nfor scale, the whole tenant (5 runs each):`);
     for (const [name, list] of org) console.log(`  ${name.padEnd(34)} p50 ${ms(pct(list, 50))}   max ${ms(Math.max(...list))}`);
   } finally {
-    await orm.close(true);
-    const admin = await openOrm('postgres://postgres@127.0.0.1:5432/postgres');
-    await admin.em.getConnection().execute(`drop database if exists "${dbName}" with (force)`);
-    await admin.close(true);
+    await db.drop();
   }
 }
 

@@ -17,11 +17,11 @@ import { reportChartModel } from '../src/bots/commands/presenters/report-card';
 import { translator } from '../src/bots/i18n/i18n';
 import { chartSize, renderChart } from '../src/cards/charts/chart-renderer';
 import { pipelineChart, revenueByRepChart, trendChart } from '../src/cards/charts/report-charts';
-import { migrate, openOrm } from '../src/db/orm';
 import { buildKpiReport } from '../src/domain/reports/build-kpi-report';
 import { userActor } from '../src/domain/shared/actor';
 import { reportPostJob, type ReportPostData } from '../src/jobs/report-post.job';
 import { startFakeSlack } from '../test/support/fake-slack';
+import { createTestDatabase } from '../test/support/test-database';
 import { spawnWorker } from '../test/support/spawn-worker';
 import { generateReportData } from './reports-data';
 
@@ -42,12 +42,10 @@ const pct = (values: number[], p: number) => {
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function main() {
-  const dbName = `sfa_bench_reports_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+  const db = await createTestDatabase();
+  const { orm, url: databaseUrl } = db;
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `sfa-bench-${randomBytes(3).toString('hex')}`;
-  const orm = await openOrm(databaseUrl);
-  await migrate(orm);
   const fake = await startFakeSlack({ team: { id: 'TREPORTS', name: 'Bench Co' } });
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const deliveries = new Queue('deliveries', { connection: redis, prefix });
@@ -139,10 +137,7 @@ async function main() {
     await deliveries.close();
     redis.disconnect();
     await fake.close();
-    await orm.close(true);
-    const admin = await openOrm('postgres://postgres@127.0.0.1:5432/postgres');
-    await admin.em.getConnection().execute(`drop database if exists "${dbName}" with (force)`);
-    await admin.close(true);
+    await db.drop();
   }
 }
 

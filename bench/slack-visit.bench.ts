@@ -14,7 +14,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { migrate, openOrm } from '../src/db/orm';
+import { createTestDatabase } from '../test/support/test-database';
 import { Customer } from '../src/domain/customers/customer.entity';
 import { searchNameOf } from '../src/domain/customers/customer-access';
 import { User } from '../src/domain/org/user.entity';
@@ -68,11 +68,9 @@ async function load(port: number, opts: { rate?: number; seconds: number }) {
 }
 
 async function main() {
-  const dbName = `sfa_bench_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+  const db = await createTestDatabase();
+  const { orm, url: databaseUrl } = db;
   const fake = await startFakeSlack({ team: { id: teamId, name: 'Bench' } });
-  const orm = await openOrm(databaseUrl);
-  await migrate(orm);
   const queuePrefix = `sfa-bench-${runId}`;
   const env = {
     SFA_ROLE: 'web', DATABASE_URL: databaseUrl, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: 'xoxb-bench',
@@ -157,10 +155,7 @@ async function main() {
     await commands.close();
     redis.disconnect();
     await fake.close();
-    await orm.close(true);
-    const admin = await openOrm('postgres://postgres@127.0.0.1:5432/postgres');
-    await admin.em.getConnection().execute(`drop database if exists "${dbName}" with (force)`);
-    await admin.close(true);
+    await db.drop();
   }
 }
 
