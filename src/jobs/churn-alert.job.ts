@@ -1,5 +1,5 @@
-import { churnAlertCard } from '../bots/commands/presenters/churn-card';
-import { translator } from '../bots/i18n/i18n';
+import { churnAlertCard } from '../cards/presenters/churn-card';
+import { translator } from '../cards/i18n/i18n';
 import { User } from '../domain/org/user.entity';
 import { listChurnRisks } from '../domain/reports/list-churn-risks';
 import { userActor } from '../domain/shared/actor';

@@ -2,8 +2,8 @@ import type { FollowUpReminderPayload } from '../domain/activities/visit-reminde
 import { Interaction } from '../domain/activities/interaction.entity';
 import { Customer } from '../domain/customers/customer.entity';
 import { User } from '../domain/org/user.entity';
-import { followUpReminderCard } from '../bots/commands/presenters/reminder-card';
-import { translator } from '../bots/i18n/i18n';
+import { followUpReminderCard } from '../cards/presenters/reminder-card';
+import { translator } from '../cards/i18n/i18n';
 import { defineJob, deliveryJobOptions } from './job-definition';
 
 export type FollowUpReminderData = FollowUpReminderPayload & { tenantId: string; outboxId: string };

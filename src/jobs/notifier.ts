@@ -1,4 +1,4 @@
-import type { CardModel } from '../bots/commands/reply-model';
+import type { CardModel } from '../cards/reply-model';
 
 export type DeliveryKind = 'visit_reminder' | 'follow_up' | 'nudge_digest' | 'manager_summary' | 'report' | 'quote_approval' | 'quote_decision' | 'churn_alert';
 

@@ -1,5 +1,5 @@
-import { nudgeDigestCard } from '../bots/commands/presenters/nudge-card';
-import { translator } from '../bots/i18n/i18n';
+import { nudgeDigestCard } from '../cards/presenters/nudge-card';
+import { translator } from '../cards/i18n/i18n';
 import { listStalledOpportunities } from '../domain/opportunities/list-stalled-opportunities';
 import { User } from '../domain/org/user.entity';
 import { userActor } from '../domain/shared/actor';

@@ -1,5 +1,5 @@
-import { reportChartModel, reportSummaryLines } from '../bots/commands/presenters/report-card';
-import { translator } from '../bots/i18n/i18n';
+import { reportChartModel, reportSummaryLines } from '../cards/presenters/report-card';
+import { translator } from '../cards/i18n/i18n';
 import { renderChart } from '../cards/charts/chart-renderer';
 import { pipelineChart, revenueByRepChart, trendChart } from '../cards/charts/report-charts';
 import { User } from '../domain/org/user.entity';

@@ -1,5 +1,5 @@
-import { quoteCard } from '../bots/commands/presenters/quote-card';
-import { translator } from '../bots/i18n/i18n';
+import { quoteCard } from '../cards/presenters/quote-card';
+import { translator } from '../cards/i18n/i18n';
 import { User } from '../domain/org/user.entity';
 import { loadQuoteView } from '../domain/quotes/load-quote-view';
 import { Quote } from '../domain/quotes/quote.entity';

@@ -2,8 +2,8 @@ import type { VisitReminderPayload } from '../domain/activities/visit-reminders'
 import { Interaction } from '../domain/activities/interaction.entity';
 import { Customer } from '../domain/customers/customer.entity';
 import { User } from '../domain/org/user.entity';
-import { visitReminderCard } from '../bots/commands/presenters/reminder-card';
-import { translator } from '../bots/i18n/i18n';
+import { visitReminderCard } from '../cards/presenters/reminder-card';
+import { translator } from '../cards/i18n/i18n';
 import { defineJob, deliveryJobOptions } from './job-definition';
 
 export type VisitReminderData = VisitReminderPayload & { tenantId: string; outboxId: string };

@@ -3,8 +3,8 @@ import type { User } from '../../domain/org/user.entity';
 import type { UserActor } from '../../domain/shared/actor';
 import type { Tenant } from '../../domain/tenants/tenant.entity';
 import type { JobDefinition } from '../../jobs/job-definition';
-import type { Translate } from '../i18n/i18n';
-import type { CardModel, FormModel } from './reply-model';
+import type { Translate } from '../../cards/i18n/i18n';
+import type { CardModel, FormModel } from '../../cards/reply-model';
 
 /** Who is asking, in which language and time zone, with a fresh unit of work. Same for both bots. */
 export type CommandContext = {

@@ -6,11 +6,12 @@ import type { Customer } from '../../domain/customers/customer.entity';
 import { createOpportunity } from '../../domain/opportunities/create-opportunity';
 import { card, type CommandContext, type CommandResult } from './command-context';
 import { encodeCreate, encodePick, fitsInButton, type Intent } from './intent';
-import { customerCard } from './presenters/customer-card';
-import { clip, formatDateTime, formatMoney } from './presenters/format';
-import { opportunityCard } from './presenters/opportunity-card';
+import { customerCard } from '../../cards/presenters/customer-card';
+import { clip, formatDateTime, formatMoney } from '../../cards/presenters/format';
+import { opportunityCard } from '../../cards/presenters/opportunity-card';
 import { createQuoteReply } from './quote.command';
-import type { Button } from './reply-model';
+import type { Button } from '../../cards/reply-model';
+import { visitButtons } from '../../cards/presenters/visit-buttons';
 import type { CustomerMatch } from './resolve-customer';
 
 /** Finishes what the user asked for, once we know which customer they meant. */
@@ -46,21 +47,6 @@ export async function runIntent(ctx: CommandContext, customer: Customer, intent:
       return card(opportunityCard(opportunity, customer.name, ctx, t('opp.created', { title: opportunity.title, customer: customer.name, amount: formatMoney(opportunity.amount, opportunity.currency, user.locale) })));
     }
   }
-}
-
-export function visitButtons(visitId: string, ctx: Pick<CommandContext, 't'>): Button[] {
-  const { t } = ctx;
-  return [
-    { label: t('visit.logOutcome'), action: 'visit.log_outcome', value: visitId, style: 'primary' },
-    { label: t('visit.reschedule'), action: 'visit.reschedule', value: visitId },
-    {
-      label: t('visit.cancel'),
-      action: 'visit.cancel',
-      value: visitId,
-      style: 'danger',
-      confirm: { title: t('visit.cancel'), text: t('visit.cancelConfirm'), ok: t('common.yes'), cancel: t('common.cancel') },
-    },
-  ];
 }
 
 /** One customer: do it. Several: buttons to pick. None: suggestions and a create button. */

@@ -6,8 +6,8 @@ import { isDomainError } from '../../domain/shared/domain-error';
 import { card, form, type CommandContext, type CommandResult, type FormResult } from './command-context';
 import { parseCustomerCommand } from './command-grammar';
 import { afterMatch } from './customer-flow';
-import { clip } from './presenters/format';
-import type { FormModel } from './reply-model';
+import { clip } from '../../cards/presenters/format';
+import type { FormModel } from '../../cards/reply-model';
 import { resolveCustomerQuery } from './resolve-customer';
 import { formErrors, str, type FormValues } from './visit.forms';
 

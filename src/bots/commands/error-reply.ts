@@ -1,6 +1,6 @@
 import { isDomainError, type DomainError } from '../../domain/shared/domain-error';
-import type { Translate } from '../i18n/i18n';
-import type { CardModel } from './reply-model';
+import type { Translate } from '../../cards/i18n/i18n';
+import type { CardModel } from '../../cards/reply-model';
 
 /**
  * The one place a failure becomes words for a person: every domain error code maps to a short

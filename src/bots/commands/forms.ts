@@ -2,7 +2,7 @@ import type { CommandContext, FormResult } from './command-context';
 import { submitCustomerForm } from './customer.command';
 import { submitOppForm } from './opp.command';
 import { submitQuoteForm } from './quote.command';
-import type { FormModel } from './reply-model';
+import type { FormModel } from '../../cards/reply-model';
 import { submitVisitForm, type FormValues } from './visit.forms';
 
 /** Every form submission, on either platform, lands here. */

@@ -3,10 +3,10 @@ import { listUpcomingVisits } from '../../domain/activities/list-upcoming-visits
 import { listOpenOpportunities } from '../../domain/opportunities/list-open-opportunities';
 import { listQuotesAwaitingApproval } from '../../domain/quotes/list-quotes-awaiting-approval';
 import type { CommandContext } from './command-context';
-import { visitButtons } from './customer-flow';
-import { clip, formatDate, formatDateTime, formatMoney } from './presenters/format';
-import { opportunityLine } from './presenters/opportunity-card';
-import type { CardModel } from './reply-model';
+import { visitButtons } from '../../cards/presenters/visit-buttons';
+import { clip, formatDate, formatDateTime, formatMoney } from '../../cards/presenters/format';
+import { opportunityLine } from '../../cards/presenters/opportunity-card';
+import type { CardModel } from '../../cards/reply-model';
 
 /** The rep's day: today's visits, open deals, and what needs attention. */
 export async function homeCards(ctx: CommandContext): Promise<CardModel[]> {

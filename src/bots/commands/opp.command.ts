@@ -9,9 +9,9 @@ import { card, form, type CommandContext, type CommandResult, type FormResult } 
 import { parseOppCommand } from './command-grammar';
 import { afterMatch } from './customer-flow';
 import { parseAmount } from './parse-amount';
-import { formatMoney } from './presenters/format';
-import { opportunityCard, opportunityLine } from './presenters/opportunity-card';
-import type { FormModel } from './reply-model';
+import { formatMoney } from '../../cards/presenters/format';
+import { opportunityCard, opportunityLine } from '../../cards/presenters/opportunity-card';
+import type { FormModel } from '../../cards/reply-model';
 import { resolveCustomerQuery } from './resolve-customer';
 import { formErrors, str, type FormValues } from './visit.forms';
 

@@ -11,10 +11,10 @@ import { card, form, type CommandContext, type CommandResult, type FormResult } 
 import { afterMatch } from './customer-flow';
 import { errorCard } from './error-reply';
 import type { Intent } from './intent';
-import { clip, formatMoney } from './presenters/format';
-import { quoteCard } from './presenters/quote-card';
+import { clip, formatMoney } from '../../cards/presenters/format';
+import { quoteCard } from '../../cards/presenters/quote-card';
 import { parseQuoteCommand, quoteExample } from './quote-grammar';
-import type { FormModel } from './reply-model';
+import type { FormModel } from '../../cards/reply-model';
 import { resolveCustomerQuery } from './resolve-customer';
 import { str, type FormValues } from './visit.forms';
 

@@ -6,7 +6,7 @@ import type { ReportPeriod, ReportSubscription } from '../../domain/report-subsc
 import { resolveAccess } from '../../domain/shared/access';
 import { newId } from '../../domain/shared/ids';
 import { reportPostJob } from '../../jobs/report-post.job';
-import type { Translate } from '../i18n/i18n';
+import type { Translate } from '../../cards/i18n/i18n';
 import { card, type CommandContext, type CommandResult } from './command-context';
 import { parseReportCommand, type ReportScope } from './report-grammar';
 

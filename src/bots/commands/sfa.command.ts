@@ -12,8 +12,8 @@ import { setApprovalPolicy } from '../../domain/quotes/set-approval-policy';
 import { requireRole, resolveAccess } from '../../domain/shared/access';
 import { card, type CommandContext, type CommandResult } from './command-context';
 import { parseSfaCommand } from './command-grammar';
-import { failedDeliveriesCard } from './presenters/failed-deliveries-card';
-import { clip } from './presenters/format';
+import { failedDeliveriesCard } from '../../cards/presenters/failed-deliveries-card';
+import { clip } from '../../cards/presenters/format';
 
 /** `/sfa help` for everyone, `/sfa admin …` for admins (the domain re-checks the role). */
 export async function sfaCommand(ctx: CommandContext, text: string): Promise<CommandResult> {

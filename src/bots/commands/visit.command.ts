@@ -2,8 +2,9 @@ import { listUpcomingVisits } from '../../domain/activities/list-upcoming-visits
 import { setReminderLead } from '../../domain/activities/set-reminder-lead';
 import { card, form, type CommandContext, type CommandResult } from './command-context';
 import { parseVisitCommand } from './command-grammar';
-import { afterMatch, visitButtons } from './customer-flow';
-import { clip, formatDateTime } from './presenters/format';
+import { afterMatch } from './customer-flow';
+import { visitButtons } from '../../cards/presenters/visit-buttons';
+import { clip, formatDateTime } from '../../cards/presenters/format';
 import { visitLogForm, visitPlanForm } from './visit.forms';
 import { resolveCustomer, resolveCustomerQuery } from './resolve-customer';
 

@@ -8,9 +8,9 @@ import { Customer } from '../../domain/customers/customer.entity';
 import { isDomainError } from '../../domain/shared/domain-error';
 import { card, type CommandContext, type CommandResult, type FormResult } from './command-context';
 import { errorText } from './error-reply';
-import { visitButtons } from './customer-flow';
-import { clip, formatDateTime } from './presenters/format';
-import type { FormModel } from './reply-model';
+import { visitButtons } from '../../cards/presenters/visit-buttons';
+import { clip, formatDateTime } from '../../cards/presenters/format';
+import type { FormModel } from '../../cards/reply-model';
 
 export type FormValues = Record<string, string | Date | null | undefined>;
 

@@ -10,7 +10,7 @@ import { handleFormSubmission } from '../commands/forms';
 import { homeCards } from '../commands/home';
 import { runsQueued } from '../commands/queued-commands';
 import type { QueuedCommand } from '../../jobs/chat-command.job';
-import { translator } from '../i18n/i18n';
+import { translator } from '../../cards/i18n/i18n';
 import type { PostgresInstallationStore } from './installation-store';
 import { ackLocaleOf, slackCommandContext, type SlackIdentityOptions } from './slack-identity';
 import { ephemeral, formFromView, formView, postToUser } from './slack-reply';

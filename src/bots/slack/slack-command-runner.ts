@@ -1,8 +1,8 @@
 import type { ChatCommandRunner, QueuedCommand } from '../../jobs/chat-command.job';
 import type { Logger } from '../../logger';
-import type { CardModel } from '../commands/reply-model';
+import type { CardModel } from '../../cards/reply-model';
 import { errorCard } from '../commands/error-reply';
-import { translator } from '../i18n/i18n';
+import { translator } from '../../cards/i18n/i18n';
 import type { SlackClients } from './slack-clients';
 import { slackCommandContext, type SlackIdentityOptions } from './slack-identity';
 import { ephemeral, postToUser } from './slack-reply';

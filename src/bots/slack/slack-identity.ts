@@ -5,7 +5,7 @@ import { findChatUser, registerChatUser } from '../../domain/org/register-chat-u
 import { userActor } from '../../domain/shared/actor';
 import { Tenant } from '../../domain/tenants/tenant.entity';
 import type { CommandContext } from '../commands/command-context';
-import { toLocale, translator } from '../i18n/i18n';
+import { toLocale, translator } from '../../cards/i18n/i18n';
 
 export type SlackIdentityOptions = {
   orm: MikroORM;

@@ -9,7 +9,7 @@ import type { ChannelPacer } from '../../jobs/channel-pacer';
 import { deliverOnce, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
 import type { ChannelMessage, DeliveryRef, DeliveryResult, DirectMessage, FileMessage, Notifier } from '../../jobs/notifier';
 import type { Logger } from '../../logger';
-import type { CardModel } from '../commands/reply-model';
+import type { CardModel } from '../../cards/reply-model';
 import { SlackClients, SlackTargetError } from './slack-clients';
 
 /** Slack answers that no retry will change: the message is dead-lettered and shown to admins. */

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { CardModel, FormModel } from '../commands/reply-model';
+import type { CardModel, FormModel } from '../../cards/reply-model';
 import { renderCardBlocks, renderFormView } from '../../cards/slack';
 
 /** A modal carries its form's metadata, the field types (to read the answers back) and where to reply. */

@@ -15,13 +15,13 @@ import { errorCard } from '../commands/error-reply';
 import { handleFormSubmission } from '../commands/forms';
 import { oppCommand } from '../commands/opp.command';
 import { productCommand, quoteCommand } from '../commands/quote.command';
-import type { ActionId, CardModel, FormModel } from '../commands/reply-model';
+import type { ActionId, CardModel, FormModel } from '../../cards/reply-model';
 import { reportCommand } from '../commands/report.command';
 import { resolveCustomerQuery } from '../commands/resolve-customer';
 import { sfaCommand } from '../commands/sfa.command';
 import type { FormValues } from '../commands/visit.forms';
 import { visitCommand } from '../commands/visit.command';
-import { translator } from '../i18n/i18n';
+import { translator } from '../../cards/i18n/i18n';
 import { teamsChannelId, teamsCommandContext } from './teams-identity';
 
 export type TeamsBot = { stop: () => Promise<void> };

@@ -5,7 +5,7 @@ import { findChatUser, registerChatUser } from '../../domain/org/register-chat-u
 import { userActor } from '../../domain/shared/actor';
 import { ensureWorkspaceTenant } from '../../domain/tenants/ensure-workspace-tenant';
 import type { CommandContext } from '../commands/command-context';
-import { toLocale, translator } from '../i18n/i18n';
+import { toLocale, translator } from '../../cards/i18n/i18n';
 
 /** The Teams client's time zone, when it says (a `clientInfo` entity). */
 const clientTimezone = (activity: Partial<Activity>): string | undefined =>

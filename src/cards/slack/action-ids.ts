@@ -1,4 +1,4 @@
-import type { ActionId } from '../../bots/commands/reply-model';
+import type { ActionId } from '../reply-model';
 
 /**
  * Every ActionId once. Typed as a full record so adding an id to the reply model without adding it

@@ -1,4 +1,4 @@
-import type { Button, CardModel, Field, Section } from '../../bots/commands/reply-model';
+import type { Button, CardModel, Field, Section } from '../reply-model';
 import { slackActionId } from './action-ids';
 import { SLACK_LIMITS as L } from './limits';
 import { ELLIPSIS, chunkMrkdwn, escapeMrkdwn, oneLine, plainText, truncateMrkdwn, truncatePlain } from './text';

@@ -1,4 +1,4 @@
-import type { FormFieldModel, FormModel } from '../../bots/commands/reply-model';
+import type { FormFieldModel, FormModel } from '../reply-model';
 import { SLACK_LIMITS as L } from './limits';
 import { ELLIPSIS, oneLine, plainText, truncatePlain } from './text';
 

@@ -1,4 +1,4 @@
-import type { CardModel } from '../../bots/commands/reply-model';
+import type { CardModel } from '../reply-model';
 import { buildCardBlocks } from './card-blocks';
 import { SLACK_LIMITS as L } from './limits';
 import { ELLIPSIS } from './text';

@@ -1,4 +1,4 @@
-import type { Button, CardModel, FormFieldModel, FormModel } from '../../bots/commands/reply-model';
+import type { Button, CardModel, FormFieldModel, FormModel } from '../reply-model';
 
 /**
  * Pure functions: platform-neutral reply models → Adaptive Cards (schema 1.5) for Teams. Buttons

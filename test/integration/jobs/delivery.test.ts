@@ -1,7 +1,7 @@
 import { listFailedDeliveries } from '../../../src/domain/deliveries/list-failed-deliveries';
 import { planVisit } from '../../../src/domain/activities/plan-visit';
-import { failedDeliveriesCard } from '../../../src/bots/commands/presenters/failed-deliveries-card';
-import { translator } from '../../../src/bots/i18n/i18n';
+import { failedDeliveriesCard } from '../../../src/cards/presenters/failed-deliveries-card';
+import { translator } from '../../../src/cards/i18n/i18n';
 import { renderCardBlocks } from '../../../src/cards/slack';
 import { checkBlockKitLimits } from '../../support/fake-slack';
 import { sleep, startJobsWorld, type JobsWorld } from './jobs-world';

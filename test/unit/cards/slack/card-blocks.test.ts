@@ -1,4 +1,4 @@
-import type { CardModel } from '../../../../src/bots/commands/reply-model';
+import type { CardModel } from '../../../../src/cards/reply-model';
 import { escapeMrkdwn, renderCardBlocks } from '../../../../src/cards/slack';
 import { checkBlockKitLimits } from '../../../support/fake-slack';
 import { hostileCard, listCard, longChineseNote, pingText, realisticCard } from './fixtures';

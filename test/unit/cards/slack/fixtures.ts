@@ -1,4 +1,4 @@
-import type { Button, CardModel, FormModel } from '../../../../src/bots/commands/reply-model';
+import type { Button, CardModel, FormModel } from '../../../../src/cards/reply-model';
 
 export const longChineseNote = '客户对新报价表示满意，但希望下个月再确认采购数量，并要求安排一次现场演示。'.repeat(140).slice(0, 5000);
 export const pingText = 'Hey <!channel> <!here> <@U1> see <https://evil.example|here> & <#C1>';

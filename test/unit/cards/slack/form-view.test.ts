@@ -1,4 +1,4 @@
-import type { FormModel } from '../../../../src/bots/commands/reply-model';
+import type { FormModel } from '../../../../src/cards/reply-model';
 import { readFormMetadata, readFormValues, renderFieldErrors, renderFormView } from '../../../../src/cards/slack';
 import { checkBlockKitLimits } from '../../../support/fake-slack';
 import { longChineseNote, visitForm } from './fixtures';

@@ -2,9 +2,9 @@ import type { CommandContext } from '../../../../src/bots/commands/command-conte
 import { customerForm } from '../../../../src/bots/commands/customer.command';
 import { lostReasonForm, newOppForm } from '../../../../src/bots/commands/opp.command';
 import { newQuoteForm } from '../../../../src/bots/commands/quote.command';
-import type { CardModel } from '../../../../src/bots/commands/reply-model';
+import type { CardModel } from '../../../../src/cards/reply-model';
 import { visitLogForm, visitOutcomeForm, visitPlanForm } from '../../../../src/bots/commands/visit.forms';
-import { translator } from '../../../../src/bots/i18n/i18n';
+import { translator } from '../../../../src/cards/i18n/i18n';
 import { cardBytes, renderAdaptiveCard, renderAdaptiveForm, toTeamsMarkdown } from '../../../../src/cards/teams/adaptive-card';
 import { adaptiveCardProblems } from '../../../support/adaptive-card-validator';
 

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
-import { failedDeliveriesCard } from '../../../../../src/bots/commands/presenters/failed-deliveries-card';
-import { managerSummaryCard, nudgeDigestCard } from '../../../../../src/bots/commands/presenters/nudge-card';
-import { followUpReminderCard, visitReminderCard } from '../../../../../src/bots/commands/presenters/reminder-card';
-import { translator } from '../../../../../src/bots/i18n/i18n';
-import { en } from '../../../../../src/bots/i18n/en';
-import { zhCN } from '../../../../../src/bots/i18n/zh-CN';
+import { failedDeliveriesCard } from '../../../../../src/cards/presenters/failed-deliveries-card';
+import { managerSummaryCard, nudgeDigestCard } from '../../../../../src/cards/presenters/nudge-card';
+import { followUpReminderCard, visitReminderCard } from '../../../../../src/cards/presenters/reminder-card';
+import { translator } from '../../../../../src/cards/i18n/i18n';
+import { en } from '../../../../../src/cards/i18n/en';
+import { zhCN } from '../../../../../src/cards/i18n/zh-CN';
 import { renderCardBlocks } from '../../../../../src/cards/slack';
 import type { Interaction } from '../../../../../src/domain/activities/interaction.entity';
 import type { StalledOpportunity } from '../../../../../src/domain/opportunities/list-stalled-opportunities';

@@ -1,11 +1,11 @@
-import type { Opportunity, Stage } from '../../../domain/opportunities/opportunity.entity';
-import { openStages } from '../../../domain/opportunities/opportunity.entity';
-import type { CommandContext } from '../command-context';
+import type { Opportunity, Stage } from '../../domain/opportunities/opportunity.entity';
+import { openStages } from '../../domain/opportunities/opportunity.entity';
+import type { Reader } from './reader';
 import type { Button, CardModel } from '../reply-model';
 import { clip, formatDate, formatMoney } from './format';
 
 /** The deal with its stage buttons; the checklist says what leaving the current stage takes. */
-export function opportunityCard(o: Opportunity, customerName: string, ctx: Pick<CommandContext, 't' | 'user'>, notice?: string): CardModel {
+export function opportunityCard(o: Opportunity, customerName: string, ctx: Reader, notice?: string): CardModel {
   const { t, user } = ctx;
   const closed = o.stage === 'won' || o.stage === 'lost';
   const fields = [
@@ -37,7 +37,7 @@ export function opportunityCard(o: Opportunity, customerName: string, ctx: Pick<
   };
 }
 
-export function opportunityLine(o: Opportunity, customerName: string, ctx: Pick<CommandContext, 't' | 'user'>): string {
+export function opportunityLine(o: Opportunity, customerName: string, ctx: Reader): string {
   const due = o.expectedCloseDate ? ` · ${formatDate(o.expectedCloseDate, ctx.user.locale)}` : '';
   return `*${clip(o.title, 60)}* · ${clip(customerName, 40)} · ${formatMoney(o.amount, o.currency, ctx.user.locale)} · ${ctx.t(`opp.stages.${o.stage}`)}${due}`;
 }

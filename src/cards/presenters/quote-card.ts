@@ -1,6 +1,6 @@
-import type { QuoteView } from '../../../domain/quotes/load-quote-view';
-import type { User } from '../../../domain/org/user.entity';
-import type { Translate } from '../../i18n/i18n';
+import type { QuoteView } from '../../domain/quotes/load-quote-view';
+import type { User } from '../../domain/org/user.entity';
+import type { Translate } from '../i18n/i18n';
 import type { CardModel } from '../reply-model';
 import { clip, formatDate, formatMoney } from './format';
 

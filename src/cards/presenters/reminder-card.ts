@@ -1,10 +1,10 @@
-import type { Interaction } from '../../../domain/activities/interaction.entity';
-import type { CommandContext } from '../command-context';
-import { visitButtons } from '../customer-flow';
+import type { Interaction } from '../../domain/activities/interaction.entity';
+import type { Reader } from './reader';
+import { visitButtons } from './visit-buttons';
 import type { CardModel, Field } from '../reply-model';
 import { clip, formatDate, formatDateTime } from './format';
 
-type Ctx = Pick<CommandContext, 't' | 'user'>;
+type Ctx = Reader;
 
 /** The DM before a planned visit: when (in the user's time zone), where, why, and the visit's buttons. */
 export function visitReminderCard(input: { visit: Interaction; customerName: string; now: Date }, ctx: Ctx): CardModel {

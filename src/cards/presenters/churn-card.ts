@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import type { ChurnRisk } from '../../../domain/reports/list-churn-risks';
-import type { User } from '../../../domain/org/user.entity';
-import type { Translate } from '../../i18n/i18n';
+import type { ChurnRisk } from '../../domain/reports/list-churn-risks';
+import type { User } from '../../domain/org/user.entity';
+import type { Translate } from '../i18n/i18n';
 import type { CardModel } from '../reply-model';
 import { clip, formatMoney } from './format';
 

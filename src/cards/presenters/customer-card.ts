@@ -1,9 +1,9 @@
-import type { CustomerView } from '../../../domain/customers/get-customer-view';
-import type { CommandContext } from '../command-context';
+import type { CustomerView } from '../../domain/customers/get-customer-view';
+import type { Reader } from './reader';
 import type { Button, CardModel, Field } from '../reply-model';
 import { clip, formatDateTime, formatMoney, sparkline } from './format';
 
-export function customerCard(view: CustomerView, ctx: Pick<CommandContext, 't' | 'user'>): CardModel {
+export function customerCard(view: CustomerView, ctx: Reader): CardModel {
   const { t, user } = ctx;
   const c = view.customer;
   const fields: Field[] = [

@@ -1,12 +1,12 @@
-import { openStages, type Stage } from '../../../domain/opportunities/opportunity.entity';
-import type { StalledOpportunity } from '../../../domain/opportunities/list-stalled-opportunities';
-import type { StallReason } from '../../../domain/opportunities/stall-rules';
-import type { CommandContext } from '../command-context';
+import { openStages, type Stage } from '../../domain/opportunities/opportunity.entity';
+import type { StalledOpportunity } from '../../domain/opportunities/list-stalled-opportunities';
+import type { StallReason } from '../../domain/opportunities/stall-rules';
+import type { Reader } from './reader';
 import type { Button, CardModel, Section } from '../reply-model';
 import { clip, formatDate } from './format';
 import { opportunityLine } from './opportunity-card';
 
-type Ctx = Pick<CommandContext, 't' | 'user'>;
+type Ctx = Reader;
 
 /** Two blocks a deal keeps the digest far under Slack's 50 blocks and short on a phone. */
 export const maxDigestDeals = 12;

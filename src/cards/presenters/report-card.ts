@@ -1,8 +1,8 @@
 import Decimal from 'decimal.js';
 import { DateTime } from 'luxon';
-import type { Figure, KpiReport } from '../../../domain/reports/build-kpi-report';
-import type { ReportChartModel } from '../../../cards/charts/report-charts';
-import type { Translate } from '../../i18n/i18n';
+import type { Figure, KpiReport } from '../../domain/reports/build-kpi-report';
+import type { ReportChartModel } from '../charts/report-charts';
+import type { Translate } from '../i18n/i18n';
 import { clip, formatMoney } from './format';
 
 type Reader = { t: Translate; locale: string };

@@ -1,9 +1,9 @@
-import type { FailedDelivery } from '../../../domain/deliveries/list-failed-deliveries';
-import type { CommandContext } from '../command-context';
+import type { FailedDelivery } from '../../domain/deliveries/list-failed-deliveries';
+import type { Reader } from './reader';
 import type { CardModel } from '../reply-model';
 import { clip, formatDateTime } from './format';
 
-type Ctx = Pick<CommandContext, 't' | 'user'>;
+type Ctx = Reader;
 
 const knownKinds = ['visit_reminder', 'follow_up', 'nudge_digest', 'manager_summary'];
 
