@@ -220,7 +220,7 @@ test('public pool: list and claim; a second claimer is told it is taken', async 
 
 test('admin commands: refused for a rep, done for an admin', async () => {
   const refused = await w.slack.command(ids.repEast, '/sfa', 'admin role <@UREPEAST2|bob> manager');
-  expect(textOf(refused.body)).toContain('Only a manager or admin');
+  expect(textOf(refused.body)).toContain('Only an admin can do that');
   expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).role).toBe('rep');
   const done = await w.slack.command(ids.admin, '/sfa', 'admin role <@UREPEAST2|bob> manager');
   expect(textOf(done.body)).toContain('is now a manager');

@@ -76,13 +76,13 @@ export async function handleAction(ctx: CommandContext, action: ActionId, value:
     case 'visit.log_outcome': {
       const access = await resolveAccess(ctx.em, ctx.actor);
       const visit = await loadInteraction(ctx.em, access, value, 'write');
-      if (visit.status === 'cancelled') return card({ kind: 'card', tone: 'warn', text: t('errors.conflict_not_planned', { status: t('visit.statuses.cancelled') }) });
+      if (visit.status === 'cancelled') return card({ kind: 'card', tone: 'warn', text: t('errors.conflict.not_planned', { status: t('visit.statuses.cancelled') }) });
       return form(visitOutcomeForm(ctx, visit.id));
     }
     case 'visit.reschedule': {
       const access = await resolveAccess(ctx.em, ctx.actor);
       const visit = await loadInteraction(ctx.em, access, value, 'write');
-      if (visit.status !== 'planned') return card({ kind: 'card', tone: 'warn', text: t('errors.conflict_not_planned', { status: t(`visit.statuses.${visit.status}`) }) });
+      if (visit.status !== 'planned') return card({ kind: 'card', tone: 'warn', text: t('errors.conflict.not_planned', { status: t(`visit.statuses.${visit.status}`) }) });
       return form(visitRescheduleForm(ctx, visit));
     }
     case 'visit.cancel':

@@ -9,7 +9,7 @@ import { isDomainError } from '../../domain/shared/domain-error';
 import { resolveAccess } from '../../domain/shared/access';
 import { card, form, type CommandContext, type CommandResult, type FormResult } from './command-context';
 import { afterMatch } from './customer-flow';
-import { errorCard } from './error-reply';
+import { errorCard } from '../../cards/i18n/error-text';
 import type { Intent } from './intent';
 import { clip, formatMoney } from '../../cards/presenters/format';
 import { quoteCard } from '../../cards/presenters/quote-card';
@@ -32,7 +32,7 @@ export async function quoteCommand(ctx: CommandContext, text: string): Promise<C
     case 'show': {
       const access = await resolveAccess(ctx.em, ctx.actor);
       const quote = await ctx.em.findOne(Quote, { tenantId: access.tenantId, number: parsed.number });
-      if (!quote) return card({ kind: 'card', tone: 'warn', text: t('errors.not_found') });
+      if (!quote) return card({ kind: 'card', tone: 'warn', text: t('errors.not_found.quote') });
       return card(quoteCard(await loadQuoteView(ctx.em, ctx.actor, quote.id), ctx));
     }
     case 'create': {

@@ -5,9 +5,9 @@ import { planVisit } from '../../domain/activities/plan-visit';
 import { recordOutcome } from '../../domain/activities/record-outcome';
 import { rescheduleVisit } from '../../domain/activities/reschedule-visit';
 import { Customer } from '../../domain/customers/customer.entity';
-import { isDomainError } from '../../domain/shared/domain-error';
+import { fieldIssues, isDomainError } from '../../domain/shared/domain-error';
 import { card, type CommandContext, type CommandResult, type FormResult } from './command-context';
-import { errorText } from './error-reply';
+import { errorText, problemText } from '../../cards/i18n/error-text';
 import { visitButtons } from '../../cards/presenters/visit-buttons';
 import { clip, formatDateTime } from '../../cards/presenters/format';
 import type { FormModel } from '../../cards/reply-model';
@@ -98,10 +98,10 @@ const fieldFor: Record<string, string> = { customerId: 'customer', scheduledAt: 
 export function formErrors(err: unknown, ctx: CommandContext, form: { fields: { id: string }[] }): FormResult {
   const ids = new Set(form.fields.map((f) => f.id));
   const errors: Record<string, string> = {};
-  if (isDomainError(err) && err.code === 'invalid_input') {
-    for (const f of (err.details.fields as Array<{ field: string; problem: string }> | undefined) ?? []) {
-      const id = fieldFor[f.field] ?? f.field;
-      if (ids.has(id)) errors[id] = clip(err.message, 140);
+  if (isDomainError(err)) {
+    for (const issue of fieldIssues(err)) {
+      const id = fieldFor[issue.field] ?? issue.field;
+      if (ids.has(id)) errors[id] = clip(problemText(issue, ctx.t), 140);
     }
   }
   if (Object.keys(errors).length === 0) errors[form.fields[0]!.id] = clip(errorText(err, ctx.t), 140);

@@ -5,7 +5,7 @@ import type { Logger } from '../../logger';
 import { handleAction } from '../commands/actions';
 import type { CommandContext, CommandResult } from '../commands/command-context';
 import { suggestCustomers } from '../commands/customer.command';
-import { errorCard } from '../commands/error-reply';
+import { errorCard } from '../../cards/i18n/error-text';
 import { handleFormSubmission } from '../commands/forms';
 import { homeCards } from '../commands/home';
 import { runsQueued } from '../commands/queued-commands';
@@ -86,7 +86,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
       const ctx = found && { ...found, sourceKey: `slack.${command.trigger_id}` };
       const reply = ctx ? await safely(ctx, () => handler(ctx, text)) : undefined;
       if (reply?.type === 'card') await respond(ephemeral(reply.card));
-      else await respond({ response_type: 'ephemeral', text: translator('en')(found === null ? 'errors.forbidden_unknown_user' : 'errors.internal') });
+      else await respond({ response_type: 'ephemeral', text: translator('en')(found === null ? 'errors.forbidden.unknown_user' : 'errors.internal') });
       return;
     }
     let ctx: CommandContext | null;
@@ -98,7 +98,7 @@ export function registerSlackListeners(app: App, deps: Deps): void {
       return;
     }
     if (!ctx) {
-      await ack({ response_type: 'ephemeral', text: translator('en')('errors.forbidden_unknown_user') });
+      await ack({ response_type: 'ephemeral', text: translator('en')('errors.forbidden.unknown_user') });
       return;
     }
     const c: CommandContext = { ...ctx, channel: { platform: 'slack', id: command.channel_id, name: command.channel_name }, enqueue: deps.enqueue };

@@ -1,7 +1,7 @@
 import type { ChatCommandRunner, QueuedCommand } from '../../jobs/chat-command.job';
 import type { Logger } from '../../logger';
 import type { CardModel } from '../../cards/reply-model';
-import { errorCard } from '../commands/error-reply';
+import { errorCard } from '../../cards/i18n/error-text';
 import { translator } from '../../cards/i18n/i18n';
 import type { SlackClients } from './slack-clients';
 import { slackCommandContext, type SlackIdentityOptions } from './slack-identity';
@@ -24,7 +24,7 @@ export class SlackCommandRunner implements ChatCommandRunner {
     const clientOf = (tenantId: string) => this.opts.clients.clientFor(tenantId);
     const ctx = await slackCommandContext(this.opts.identity, command.teamId, command.userId, clientOf);
     if (!ctx) {
-      await this.answer(command, { kind: 'card', tone: 'warn', text: translator('en')('errors.forbidden_unknown_user') }, null);
+      await this.answer(command, { kind: 'card', tone: 'warn', text: translator('en')('errors.forbidden.unknown_user') }, null);
       return 'refused: unknown workspace';
     }
     let reply: CardModel;

@@ -11,7 +11,7 @@ import { dialogOpenVerb, dialogSubmitVerb, renderAdaptiveCard, renderAdaptiveFor
 import { handleAction } from '../commands/actions';
 import type { CommandContext, CommandResult } from '../commands/command-context';
 import { customerCommand } from '../commands/customer.command';
-import { errorCard } from '../commands/error-reply';
+import { errorCard } from '../../cards/i18n/error-text';
 import { handleFormSubmission } from '../commands/forms';
 import { oppCommand } from '../commands/opp.command';
 import { productCommand, quoteCommand } from '../commands/quote.command';

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer } from '../customers/customer.entity';
 import { loadOpportunity } from '../opportunities/opportunity-access';
 import { inScope, lockForChange, type Access } from '../shared/access';
-import { DomainError } from '../shared/domain-error';
+import { DomainError, invalidInput } from '../shared/domain-error';
 import { isUuid } from '../shared/ids';
 import { Interaction } from './interaction.entity';
 
@@ -12,13 +12,13 @@ import { Interaction } from './interaction.entity';
  */
 export async function loadInteraction(em: EntityManager, access: Access, id: string, mode: 'read' | 'write'): Promise<Interaction> {
   const interaction = isUuid(id) ? await em.findOne(Interaction, { id, tenantId: access.tenantId }, lockForChange(em)) : null;
-  if (!interaction) throw new DomainError('not_found', 'No such visit or activity.', { entity: 'interaction' });
+  if (!interaction) throw new DomainError('not_found', 'No such visit or activity.', { reason: 'interaction' });
   let allowed = inScope(access, interaction.userId);
   if (!allowed && mode === 'read') {
     const customer = await em.findOne(Customer, { id: interaction.customerId });
     allowed = inScope(access, customer?.ownerId);
   }
-  if (!allowed) throw new DomainError('forbidden', 'This activity belongs to someone outside your team.', { entity: 'interaction', reason: 'not_yours' });
+  if (!allowed) throw new DomainError('forbidden', 'This activity belongs to someone outside your team.', { reason: 'not_yours', entity: 'interaction' });
   return interaction;
 }
 
@@ -39,6 +39,6 @@ export async function assertLinkableOpportunity(em: EntityManager, access: Acces
   if (!opportunityId) return;
   const opportunity = await loadOpportunity(em, access, opportunityId, 'read');
   if (opportunity.customerId !== customerId) {
-    throw new DomainError('invalid_input', 'That opportunity belongs to another customer.', { fields: [{ field: 'opportunityId', problem: 'belongs to another customer' }] });
+    throw invalidInput('That opportunity belongs to another customer.', [{ field: 'opportunityId', problem: 'belongs to another customer', code: 'other_customer' }]);
   }
 }

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
-import { DomainError } from '../shared/domain-error';
+import { invalidInput } from '../shared/domain-error';
 
 export const notesText = (max: number) =>
   z.string().trim().max(max, `must be at most ${max} characters`).transform((v) => (v === '' ? null : v)).nullish();
@@ -42,6 +42,6 @@ const futureToleranceMs = 5 * 60_000;
 /** Something that has happened cannot have happened later than now. */
 export function assertNotInFuture(when: Date, field = 'occurredAt'): void {
   if (when.getTime() > Date.now() + futureToleranceMs) {
-    throw new DomainError('invalid_input', 'A logged activity cannot be in the future: plan it instead.', { fields: [{ field, problem: 'in the future' }] });
+    throw invalidInput('A logged activity cannot be in the future: plan it instead.', [{ field, problem: 'in the future', code: 'in_the_future' }]);
   }
 }

@@ -5,7 +5,7 @@ import { loadCustomer } from '../customers/customer-access';
 import { User } from '../org/user.entity';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { DomainError, invalidInput } from '../shared/domain-error';
 import { sourceKeyText } from '../shared/source-key';
 import { parseInput } from '../shared/validate';
 import { Interaction, interactionTypes } from './interaction.entity';
@@ -27,12 +27,12 @@ export type PlanVisitInput = z.input<typeof schema>;
 const maxAheadMs = 366 * 24 * 3600_000;
 
 export function assertPlannable(when: Date): void {
-  if (Number.isNaN(when.getTime())) throw new DomainError('invalid_input', 'That is not a date and time.', { fields: [{ field: 'scheduledAt', problem: 'invalid' }] });
+  if (Number.isNaN(when.getTime())) throw invalidInput('That is not a date and time.', [{ field: 'scheduledAt', problem: 'invalid', code: 'not_a_date' }]);
   if (when.getTime() < Date.now() - 60_000) {
-    throw new DomainError('invalid_input', 'That time has already passed: log the visit instead, or pick a later time.', { fields: [{ field: 'scheduledAt', problem: 'in the past' }] });
+    throw invalidInput('That time has already passed: log the visit instead, or pick a later time.', [{ field: 'scheduledAt', problem: 'in the past', code: 'in_the_past' }]);
   }
   if (when.getTime() > Date.now() + maxAheadMs) {
-    throw new DomainError('invalid_input', 'Visits can be planned up to a year ahead.', { fields: [{ field: 'scheduledAt', problem: 'too far ahead' }] });
+    throw invalidInput('Visits can be planned up to a year ahead.', [{ field: 'scheduledAt', problem: 'too far ahead', code: 'too_far_ahead' }]);
   }
 }
 

@@ -9,18 +9,18 @@ import { parseInput } from '../shared/validate';
 import { Interaction } from './interaction.entity';
 import { maxReminderLeadMinutes, scheduleVisitReminder } from './visit-reminders';
 
-const schema = z
+const schema = z.object({ minutes: z
   .number({ message: 'must be a number of minutes' })
   .int('must be whole minutes')
   .min(0, 'must be 0 or more')
-  .max(maxReminderLeadMinutes, `must be at most ${maxReminderLeadMinutes} (a day)`);
+  .max(maxReminderLeadMinutes, `must be at most ${maxReminderLeadMinutes} (a day)`) });
 
 /**
  * How many minutes before a planned visit the user wants their reminder (0–1440). Reminders of
  * visits already planned move with it.
  */
 export async function setReminderLead(em: EntityManager, actor: Actor, minutes: number): Promise<User> {
-  const lead = parseInput(schema, minutes);
+  const lead = parseInput(schema, { minutes }).minutes;
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     if (!access.userId) throw new DomainError('forbidden', 'Only a person has a reminder lead time.', { reason: 'system' });

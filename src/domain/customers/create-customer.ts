@@ -4,7 +4,7 @@ import { recordAudit, snapshot } from '../audit/record-audit';
 import { User } from '../org/user.entity';
 import { inScope, resolveAccess, type Access } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { DomainError, invalidInput } from '../shared/domain-error';
 import { parseInput } from '../shared/validate';
 import { searchNameOf } from './customer-access';
 import { Customer } from './customer.entity';
@@ -32,7 +32,7 @@ export async function createCustomer(
 
     const duplicates = await findDuplicateCustomers(tx, access.tenantId, data);
     if (duplicates.length > 0 && !data.allowDuplicate) {
-      throw new DomainError('duplicate', `A customer like "${data.name}" already exists.`, { candidates: duplicates });
+      throw new DomainError('duplicate', `A customer like "${data.name}" already exists.`, { reason: 'customer', candidates: duplicates });
     }
     const customer = tx.create(Customer, {
       tenantId: access.tenantId,
@@ -63,6 +63,6 @@ export async function createCustomer(
 export async function assertAssignableOwner(em: EntityManager, access: Access, ownerId: string | null): Promise<void> {
   if (ownerId === null) return;
   const owner = await em.findOne(User, { id: ownerId, tenantId: access.tenantId, active: true });
-  if (!owner) throw new DomainError('invalid_input', 'The chosen owner is not an active user of this workspace.', { fields: [{ field: 'ownerId', problem: 'unknown user' }] });
+  if (!owner) throw invalidInput('The chosen owner is not an active user of this workspace.', [{ field: 'ownerId', problem: 'unknown user', code: 'unknown_user' }]);
   if (!inScope(access, ownerId)) throw new DomainError('forbidden', 'You can only assign customers to people in your team.', { reason: 'owner_out_of_reach' });
 }

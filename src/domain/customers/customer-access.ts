@@ -17,13 +17,13 @@ export function canWriteCustomer(access: Access, customer: Customer): boolean {
 
 export async function loadCustomer(em: EntityManager, access: Access, id: string, mode: 'read' | 'write'): Promise<Customer> {
   const customer = isUuid(id) ? await em.findOne(Customer, { id, tenantId: access.tenantId }, lockForChange(em)) : null;
-  if (!customer) throw new DomainError('not_found', 'No such customer.', { entity: 'customer' });
+  if (!customer) throw new DomainError('not_found', 'No such customer.', { reason: 'customer' });
   const allowed = mode === 'read' ? canReadCustomer(access, customer) : canWriteCustomer(access, customer);
   if (!allowed) {
     const reason = customer.ownerId == null ? 'claim_first' : 'not_yours';
     throw new DomainError('forbidden', customer.ownerId == null
       ? 'This customer is in the public pool: claim it first.'
-      : 'This customer belongs to someone outside your team.', { entity: 'customer', reason });
+      : 'This customer belongs to someone outside your team.', { reason, entity: 'customer' });
   }
   return customer;
 }

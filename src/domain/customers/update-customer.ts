@@ -30,7 +30,7 @@ export async function updateCustomer(em: EntityManager, actor: Actor, customerId
     }
     if (patch.name !== undefined && searchNameOf(patch.name) !== customer.searchName && !allowDuplicate) {
       const duplicates = await findDuplicateCustomers(tx, access.tenantId, { name: patch.name }, customer.id);
-      if (duplicates.length > 0) throw new DomainError('duplicate', `A customer named "${patch.name}" already exists.`, { candidates: duplicates });
+      if (duplicates.length > 0) throw new DomainError('duplicate', `A customer named "${patch.name}" already exists.`, { reason: 'customer', candidates: duplicates });
     }
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     tx.assign(customer, defined as Partial<Customer>);

@@ -6,7 +6,7 @@ import { assertAssignableOwner } from '../customers/create-customer';
 import { loadCustomer } from '../customers/customer-access';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { invalidInput } from '../shared/domain-error';
 import { sourceKeyText } from '../shared/source-key';
 import { parseInput } from '../shared/validate';
 import { Tenant } from '../tenants/tenant.entity';
@@ -37,7 +37,7 @@ export async function createOpportunity(em: EntityManager, actor: Actor, input: 
       if (earlier && access.userId && earlier.ownerId === (data.ownerId ?? access.userId)) return earlier;
     }
     const ownerId = data.ownerId ?? access.userId;
-    if (!ownerId) throw new DomainError('invalid_input', 'An opportunity needs an owner.', { fields: [{ field: 'ownerId', problem: 'is required' }] });
+    if (!ownerId) throw invalidInput('An opportunity needs an owner.', [{ field: 'ownerId', problem: 'is required', code: 'required' }]);
     await assertAssignableOwner(tx, access, ownerId);
     const customer = await loadCustomer(tx, access, data.customerId, 'read');
     const tenant = await tx.findOneOrFail(Tenant, { id: access.tenantId });

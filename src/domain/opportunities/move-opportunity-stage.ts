@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { invalidInput } from '../shared/domain-error';
 import { parseInput } from '../shared/validate';
 import { loadOpportunity, requireOpen } from './opportunity-access';
 import { stages, type Opportunity, type Stage } from './opportunity.entity';
@@ -20,7 +20,7 @@ export async function moveOpportunityStage(em: EntityManager, actor: Actor, oppo
   const to = parseInput(z.enum(stages, { message: `must be one of ${stages.join(', ')}` }), move.to);
   const lostReason = move.lostReason?.trim().slice(0, 1000) || null;
   if (to === 'lost' && !lostReason) {
-    throw new DomainError('invalid_input', 'Say why the deal was lost.', { fields: [{ field: 'lostReason', problem: 'is required' }] });
+    throw invalidInput('Say why the deal was lost.', [{ field: 'lostReason', problem: 'is required', code: 'required' }]);
   }
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);

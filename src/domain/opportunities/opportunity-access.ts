@@ -8,13 +8,13 @@ import { Opportunity } from './opportunity.entity';
 /** Read: the owner is in reach, or the customer's owner is. Write: the owner is in reach. */
 export async function loadOpportunity(em: EntityManager, access: Access, id: string, mode: 'read' | 'write'): Promise<Opportunity> {
   const opportunity = isUuid(id) ? await em.findOne(Opportunity, { id, tenantId: access.tenantId }, lockForChange(em)) : null;
-  if (!opportunity) throw new DomainError('not_found', 'No such opportunity.', { entity: 'opportunity' });
+  if (!opportunity) throw new DomainError('not_found', 'No such opportunity.', { reason: 'opportunity' });
   let allowed = inScope(access, opportunity.ownerId);
   if (!allowed && mode === 'read') {
     const customer = await em.findOne(Customer, { id: opportunity.customerId });
     allowed = inScope(access, customer?.ownerId);
   }
-  if (!allowed) throw new DomainError('forbidden', 'This opportunity belongs to someone outside your team.', { entity: 'opportunity', reason: 'not_yours' });
+  if (!allowed) throw new DomainError('forbidden', 'This opportunity belongs to someone outside your team.', { reason: 'not_yours', entity: 'opportunity' });
   return opportunity;
 }
 

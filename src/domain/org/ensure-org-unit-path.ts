@@ -2,16 +2,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { requireRole, resolveAccess, type Access } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { invalidInput } from '../shared/domain-error';
 import { newId } from '../shared/ids';
 import { OrgUnit } from './org-unit.entity';
 
 /** "Sales / East/Shanghai " → ["Sales", "East", "Shanghai"]. */
 export function splitUnitPath(path: string): string[] {
   const parts = path.split('/').map((p) => p.trim()).filter(Boolean);
-  if (parts.length === 0) throw new DomainError('invalid_input', 'An org unit path needs at least one name, e.g. Sales/East.', { fields: [{ field: 'path', problem: 'empty' }] });
+  if (parts.length === 0) throw invalidInput('An org unit path needs at least one name, e.g. Sales/East.', [{ field: 'path', problem: 'empty', code: 'required' }]);
   const tooLong = parts.find((p) => p.length > 100);
-  if (tooLong) throw new DomainError('invalid_input', `Unit name "${tooLong.slice(0, 20)}…" is longer than 100 characters.`, { fields: [{ field: 'path', problem: 'too long' }] });
+  if (tooLong) throw invalidInput(`Unit name "${tooLong.slice(0, 20)}…" is longer than 100 characters.`, [{ field: 'path', problem: 'too long', code: 'too_long', max: 100 }]);
   return parts;
 }
 

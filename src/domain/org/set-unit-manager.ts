@@ -14,7 +14,7 @@ export async function setUnitManager(em: EntityManager, actor: Actor, unitId: st
     const unit = await loadUnit(tx, access.tenantId, unitId);
     if (managerId !== null) {
       const manager = await loadMember(tx, access.tenantId, managerId);
-      if (manager.role === 'rep') throw new DomainError('conflict', `${manager.name} is a rep: make them a manager first.`, { reason: 'not_manager' });
+      if (manager.role === 'rep') throw new DomainError('conflict', `${manager.name} is a rep: make them a manager first.`, { reason: 'not_manager', name: manager.name });
     }
     const before = snapshot(unit);
     unit.managerId = managerId;

@@ -20,7 +20,7 @@ export async function advanceQuote(em: EntityManager, actor: Actor, input: { quo
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     const quote = await tx.findOne(Quote, { id: input.quoteId, tenantId: access.tenantId }, lockForChange(tx));
-    if (!quote || !inScope(access, quote.ownerId)) throw new DomainError('not_found', 'No such quote.');
+    if (!quote || !inScope(access, quote.ownerId)) throw new DomainError('not_found', 'No such quote.', { reason: 'quote' });
     if (!from[input.to].includes(quote.status)) throw new DomainError('conflict', `This quote is ${quote.status}.`, { reason: 'decided', status: quote.status });
     if (quote.validUntil < DateTime.fromJSDate(now, { zone: 'UTC' }).toISODate()!) throw new DomainError('conflict', 'This quote has expired: make a new one.', { reason: 'decided', status: 'expired' });
     const before = snapshot(quote);

@@ -13,7 +13,7 @@ import { PriceRule } from '../products/price-rule.entity';
 import { Product } from '../products/product.entity';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { DomainError, invalidInput } from '../shared/domain-error';
 import { sourceKeyText } from '../shared/source-key';
 import { parseInput } from '../shared/validate';
 import { Tenant } from '../tenants/tenant.entity';
@@ -64,9 +64,9 @@ export async function createQuote(em: EntityManager, actor: Actor, input: Create
     const products = await tx.find(Product, { tenantId: access.tenantId, active: true, sku: { $in: skus } });
     const bySku = new Map(products.map((p) => [p.sku.toUpperCase(), p]));
     const unknown = skus.filter((s) => !bySku.has(s));
-    if (unknown.length) throw new DomainError('invalid_input', `Unknown or inactive product: ${unknown.join(', ')}.`, { fields: unknown.map((sku) => ({ field: 'sku', problem: `${sku} is not in the catalog` })), reason: 'unknown_sku', skus: unknown });
+    if (unknown.length) throw invalidInput(`Unknown or inactive product: ${unknown.join(', ')}.`, unknown.map((sku) => ({ field: 'sku', problem: `${sku} is not in the catalog`, code: 'not_in_catalog' as const, value: sku })), { reason: 'unknown_sku', skus: unknown });
     const currencies = new Set(products.map((p) => p.currency));
-    if (currencies.size > 1) throw new DomainError('invalid_input', `One quote, one currency: these products are priced in ${[...currencies].join(' and ')}.`, { fields: [{ field: 'lines', problem: 'mixed currencies' }] });
+    if (currencies.size > 1) throw invalidInput(`One quote, one currency: these products are priced in ${[...currencies].join(' and ')}.`, [{ field: 'lines', problem: 'mixed currencies', code: 'mixed_currencies' }]);
     const currency = products[0]!.currency;
     const rules = (await tx.find(PriceRule, { tenantId: access.tenantId, active: true })).map(toEngineRule);
 
@@ -84,7 +84,7 @@ export async function createQuote(em: EntityManager, actor: Actor, input: Create
     const opportunity = data.opportunityId
       ? await loadOpportunity(tx, access, data.opportunityId, 'write')
       : await tx.findOne(Opportunity, { tenantId: access.tenantId, customerId: customer.id, ownerId: requester.id, stage: { $in: [...openStages] } }, { orderBy: { updatedAt: 'desc' } });
-    if (opportunity && opportunity.customerId !== customer.id) throw new DomainError('invalid_input', 'That deal belongs to another customer.', { fields: [{ field: 'opportunityId', problem: 'other customer' }] });
+    if (opportunity && opportunity.customerId !== customer.id) throw invalidInput('That deal belongs to another customer.', [{ field: 'opportunityId', problem: 'other customer', code: 'other_customer' }]);
 
     // Numbers are per tenant and year; the tenant row's lock keeps two quotes from taking one.
     await tx.execute(`select id from tenants where id = ? for update`, [access.tenantId]);

@@ -3,7 +3,7 @@ import { recordAudit, snapshot } from '../audit/record-audit';
 import { writeOutbox } from '../outbox/write-outbox';
 import { lockForChange, resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { DomainError, invalidInput } from '../shared/domain-error';
 import { Quote } from './quote.entity';
 
 export type QuoteDecision = { quoteId: string; decision: 'approve' | 'reject'; comment?: string | null };
@@ -17,12 +17,12 @@ export type QuoteDecision = { quoteId: string; decision: 'approve' | 'reject'; c
 export async function decideQuote(em: EntityManager, actor: Actor, input: QuoteDecision): Promise<Quote> {
   const comment = input.comment?.trim().slice(0, 2000) || null;
   if (input.decision === 'reject' && !comment) {
-    throw new DomainError('invalid_input', 'Say why the quote is rejected.', { fields: [{ field: 'comment', problem: 'is required' }] });
+    throw invalidInput('Say why the quote is rejected.', [{ field: 'comment', problem: 'is required', code: 'required' }]);
   }
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     const quote = await tx.findOne(Quote, { id: input.quoteId, tenantId: access.tenantId }, lockForChange(tx));
-    if (!quote) throw new DomainError('not_found', 'No such quote.');
+    if (!quote) throw new DomainError('not_found', 'No such quote.', { reason: 'quote' });
     if (quote.ownerId === access.userId) throw new DomainError('forbidden', 'You cannot decide on your own quote.', { reason: 'own_quote' });
     if (quote.approverId !== access.userId && access.role !== 'admin') throw new DomainError('forbidden', 'Only the approver of this quote or an admin can decide.', { reason: 'not_approver' });
     if (quote.status !== 'pending_approval') throw new DomainError('conflict', `This quote is already ${quote.status}.`, { reason: 'decided', status: quote.status });

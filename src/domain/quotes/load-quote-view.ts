@@ -12,7 +12,7 @@ export type QuoteView = { quote: Quote; lines: QuoteLine[]; customerName: string
 export async function loadQuoteView(em: EntityManager, actor: Actor, quoteId: string): Promise<QuoteView> {
   const access = await resolveAccess(em, actor);
   const quote = await em.findOne(Quote, { id: quoteId, tenantId: access.tenantId });
-  if (!quote || !(inScope(access, quote.ownerId) || quote.approverId === access.userId)) throw new DomainError('not_found', 'No such quote.');
+  if (!quote || !(inScope(access, quote.ownerId) || quote.approverId === access.userId)) throw new DomainError('not_found', 'No such quote.', { reason: 'quote' });
   const lines = await em.find(QuoteLine, { quoteId: quote.id }, { orderBy: { position: 'asc' } });
   const customer = await em.findOne(Customer, { id: quote.customerId });
   const people = new Map((await em.find(User, { id: { $in: [quote.ownerId, quote.approverId, quote.decidedBy].filter((x): x is string => !!x) } })).map((u) => [u.id, u.name]));

@@ -43,7 +43,7 @@ export async function subscribeReport(em: EntityManager, actor: Actor, input: Su
     const key = { tenantId: access.tenantId, platform: data.platform, channelId: data.channelId, period: data.period };
     const existing = await tx.findOne(ReportSubscription, key);
     if (existing && existing.ownerId !== me.id && access.role !== 'admin') {
-      throw new DomainError('forbidden', 'Someone else set up this channel’s report: ask them or an admin to change it.', { reason: 'not_yours' });
+      throw new DomainError('forbidden', 'Someone else set up this channel’s report: ask them or an admin to change it.', { reason: 'subscription_owned' });
     }
     const before = snapshot(existing);
     const subscription = existing ?? tx.create(ReportSubscription, { ...key } as ReportSubscription);

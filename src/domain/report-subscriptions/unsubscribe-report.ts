@@ -24,7 +24,7 @@ export async function unsubscribeReport(
       ...(input.period ? { period: input.period } : {}),
     });
     if (found.some((s) => s.ownerId !== access.userId) && access.role !== 'admin') {
-      throw new DomainError('forbidden', 'Someone else set up this channel’s report: ask them or an admin to change it.', { reason: 'not_yours' });
+      throw new DomainError('forbidden', 'Someone else set up this channel’s report: ask them or an admin to change it.', { reason: 'subscription_owned' });
     }
     for (const subscription of found) {
       recordAudit(tx, access, 'report_subscription.delete', { type: 'report_subscription', id: subscription.id }, snapshot(subscription), null);

@@ -5,7 +5,7 @@ import { openStages, type Stage } from '../opportunities/opportunity.entity';
 import type { ReportPeriod } from '../report-subscriptions/report-subscription.entity';
 import { resolveAccess, type Access } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { DomainError, invalidInput } from '../shared/domain-error';
 import { Tenant } from '../tenants/tenant.entity';
 import { KpiQueries, type BreakdownName, type RevenueRow } from './kpi-queries';
 import { labelOf, periodWindow, type PeriodWindow } from './report-period';
@@ -60,7 +60,7 @@ const figure = (current: Decimal.Value, previous: Decimal.Value, places = 2): Fi
 /** The user ids the report covers, or null for the whole tenant; refuses a scope beyond the actor's reach. */
 export function reportOwners(access: Access, scope: ReportScope): string[] | null {
   if (scope === 'me') {
-    if (!access.userId) throw new DomainError('invalid_input', 'A system report covers a team or the organisation.', { fields: [{ field: 'scope', problem: 'me needs a person' }] });
+    if (!access.userId) throw invalidInput('A system report covers a team or the organisation.', [{ field: 'scope', problem: 'me needs a person', code: 'not_a_choice' }]);
     return [access.userId];
   }
   if (scope === 'team') {
@@ -84,7 +84,7 @@ export async function buildKpiReport(
 ): Promise<KpiReport> {
   // PostgreSQL would reject an unknown zone mid-report; luxon would silently fall back to UTC.
   if (!DateTime.now().setZone(input.timezone).isValid) {
-    throw new DomainError('invalid_input', `Unknown time zone "${input.timezone}".`, { fields: [{ field: 'timezone', problem: 'not an IANA time zone' }] });
+    throw invalidInput(`Unknown time zone "${input.timezone}".`, [{ field: 'timezone', problem: 'not an IANA time zone', code: 'not_a_choice' }]);
   }
   const access = await resolveAccess(em, actor);
   const owners = reportOwners(access, input.scope);

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
-import { DomainError } from '../shared/domain-error';
+import { invalidInput } from '../shared/domain-error';
 import { Tenant } from '../tenants/tenant.entity';
 
 export type ChurnRisk = {
@@ -29,7 +29,7 @@ export type ChurnRisk = {
 export async function listChurnRisks(em: EntityManager, actor: Actor, input: { quietDays?: number; at?: Date; limit?: number } = {}): Promise<ChurnRisk[]> {
   const quietDays = input.quietDays ?? 60;
   if (!Number.isInteger(quietDays) || quietDays < 1 || quietDays > 3650) {
-    throw new DomainError('invalid_input', 'Quiet days must be a whole number from 1 to 3650.', { fields: [{ field: 'quietDays', problem: 'out of range' }] });
+    throw invalidInput('Quiet days must be a whole number from 1 to 3650.', [{ field: 'quietDays', problem: 'out of range', code: 'out_of_range' }]);
   }
   const access = await resolveAccess(em, actor);
   const tenant = await em.findOneOrFail(Tenant, { id: access.tenantId });

@@ -177,7 +177,7 @@ test('the no-change check itself fails when a refused call wrote something', asy
   const customer = await makeCustomer(world.em, world.tenant, world.repB.user, 'Leaky Co');
   const leaky = async () => {
     await db.em().nativeUpdate(Customer, { id: customer.id }, { region: 'leaked' });
-    throw new DomainError('forbidden', 'refused, but too late');
+    throw new DomainError('forbidden', 'refused, but too late', { reason: 'not_yours' });
   };
   await expect(refusedWithoutChange(db, [world.tenant.id], leaky, 'forbidden')).rejects.toThrow();
 });
