@@ -4,12 +4,13 @@ import type { Config } from './config';
 import { migrate, openOrm, type MikroORM } from './db/orm';
 import { createHttpApp, errorHandler } from './http/create-http-app';
 import { checkReadiness } from './http/readiness';
-import { SlackClients } from './bots/slack/slack-clients';
-import { SlackCommandRunner } from './bots/slack/slack-command-runner';
+import { createChatLayer, type ChatLayer } from './bots/chat-layer';
+import type { SlackClients } from './bots/slack/slack-clients';
 import { SlackNotifier } from './bots/slack/slack-notifier';
 import { mountQueueDashboard } from './http/queue-dashboard';
 import { ChatNotifier } from './jobs/chat-notifier';
 import { unconfiguredNotifier, type Notifier } from './jobs/notifier';
+import { CommandIntake } from './jobs/command-intake';
 import { JobQueues } from './jobs/queues';
 import { startWorker, type RunningWorker, type WorkerDeps } from './jobs/worker';
 import type { Logger } from './logger';
@@ -41,64 +42,26 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection problem'));
 
-  let shuttingDown = false;
+  const state = { shuttingDown: false };
   const stoppables: Stoppable[] = [];
-  let server: Server | undefined;
-  let inFlightIdle: (() => Promise<void>) | undefined;
-
-  if (config.role === 'web' || config.role === 'all') {
-    const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, redis), isShuttingDown: () => shuttingDown });
-    inFlightIdle = inFlight.idle;
-    // The web side of the queues: the dashboard, and writing commands handed to the worker.
-    const queues = new JobQueues(config.redisUrl, config.jobs.queuePrefix, logger);
-    // Without Redis a graceful close would wait for it forever.
-    stoppables.push({ name: 'queues', stop: () => Promise.race([queues.close(), delay(2000)]).finally(() => queues.connection.disconnect()) });
-    if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
-    // Loaded only here: a worker-only process never needs Bolt.
-    const { startSlackBot } = require('./bots/slack/slack-bot') as typeof import('./bots/slack/slack-bot');
-    const slack = await startSlackBot({ config, orm, logger, http: app, queues });
-    if (slack) stoppables.push({ name: 'slack', stop: slack.stop });
-    else logger.info('Slack bot disabled: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth variables) to enable it');
-    // Teams AI is large (about 140 MB, a second to load): only when Teams is configured.
-    const teams = config.teams.appId || config.teams.devMode
-      ? await (require('./bots/teams/teams-bot') as typeof import('./bots/teams/teams-bot')).startTeamsBot({ config, orm, logger, http: app, queues })
-      : null;
-    if (teams) stoppables.push({ name: 'teams', stop: teams.stop });
-    else logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or TEAMS_DEV_MODE=true locally) to enable it');
-    app.use(errorHandler(logger));
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, () => resolve(s));
-      s.once('error', reject);
-    });
-    logger.info({ port: addressPort(server), role: config.role }, 'http server listening');
-  }
+  // The web side of the queues: the dashboard, and writing commands handed to the worker.
+  const queues = config.role === 'worker' ? undefined : new JobQueues(config.redisUrl, config.jobs.queuePrefix, logger);
+  // Without Redis a graceful close would wait for it forever.
+  if (queues) stoppables.push({ name: 'queues', stop: () => Promise.race([queues.close(), delay(2000)]).finally(() => queues.connection.disconnect()) });
+  const chat = createChatLayer({ config, orm, logger, enqueue: queues ? (job, data) => queues.addSoon(job, data) : undefined });
+  const web = queues ? await startWeb({ config, orm, redis, logger, queues, chat, stoppables, isShuttingDown: () => state.shuttingDown }) : undefined;
   let worker: RunningWorker | undefined;
   if (config.role === 'worker' || config.role === 'all') {
-    const slackClients = config.slack.botToken || config.slack.oauth ? new SlackClients({ orm, slack: config.slack, encryptionKey: config.encryptionKey }) : undefined;
-    worker = await startWorker({
-      config,
-      orm,
-      logger,
-      notifier: (tools) => createNotifier(config, orm, logger, tools, slackClients),
-      commands: slackClients
-        ? new SlackCommandRunner({ identity: { orm, adminUserIds: config.slack.adminUserIds }, clients: slackClients, logger: logger.child({ component: 'slack-commands' }) })
-        : undefined,
-    });
+    worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools, chat.slackClients), commands: chat.runner });
     stoppables.push({ name: 'worker', stop: worker.stop });
   }
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      shuttingDown = true;
+      state.shuttingDown = true;
       logger.info('shutting down: finishing in-flight work');
-      if (server) {
-        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeIdleConnections();
-        await Promise.race([inFlightIdle?.(), delay(10_000)]);
-        server.closeAllConnections();
-        await closed;
-      }
+      await web?.close();
       for (const s of stoppables.reverse()) {
         await s.stop().catch((err: Error) => logger.error({ err, component: s.name }, 'component failed to stop cleanly'));
       }
@@ -107,7 +70,43 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
       logger.info('shutdown complete');
     })());
 
-  return { orm, redis, server, worker, port: server ? addressPort(server) : undefined, stop };
+  return { orm, redis, server: web?.server, worker, port: web ? addressPort(web.server) : undefined, stop };
+}
+
+type WebDeps = { config: Config; orm: MikroORM; redis: Redis; logger: Logger; queues: JobQueues; chat: ChatLayer; stoppables: Stoppable[]; isShuttingDown: () => boolean };
+
+/** The web role: health, the queue dashboard and both bots on one HTTP server. */
+async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => Promise<void> }> {
+  const { config, orm, logger, queues, chat, stoppables } = deps;
+  const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, deps.redis), isShuttingDown: deps.isShuttingDown });
+  if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
+  // A queued command this process kept in PostgreSQL (Redis did not answer) is run here at once.
+  const intake = new CommandIntake(queues, orm, logger, (command) => chat.runner.run(command, { final: true }));
+  // Loaded only here: a worker-only process never needs Bolt.
+  const { startSlackBot } = require('./bots/slack/slack-bot') as typeof import('./bots/slack/slack-bot');
+  const slack = await startSlackBot({ config, orm, logger, http: app, pipeline: chat.pipeline, intake });
+  if (slack) stoppables.push({ name: 'slack', stop: slack.stop });
+  else logger.info('Slack bot disabled: set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN (or the SLACK_CLIENT_* OAuth variables) to enable it');
+  // Teams AI is large (about 140 MB, a second to load): only when Teams is configured.
+  const teams = config.teams.appId || config.teams.devMode
+    ? await (require('./bots/teams/teams-bot') as typeof import('./bots/teams/teams-bot')).startTeamsBot({ config, orm, logger, http: app, pipeline: chat.pipeline, intake })
+    : null;
+  if (teams) stoppables.push({ name: 'teams', stop: teams.stop });
+  else logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or TEAMS_DEV_MODE=true locally) to enable it');
+  app.use(errorHandler(logger));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.once('error', reject);
+  });
+  logger.info({ port: addressPort(server), role: config.role }, 'http server listening');
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.race([inFlight.idle(), delay(10_000)]);
+    server.closeAllConnections();
+    await closed;
+  };
+  return { server, close };
 }
 
 /** Slack when it is configured (the Teams notifier joins here); otherwise deliveries are dead-lettered with the reason. */

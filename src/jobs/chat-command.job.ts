@@ -1,27 +1,6 @@
-import { defineJob } from './job-definition';
+import { defineJob, type ChatCommandRunner, type QueuedCommand } from './job-definition';
 
-/** A chat command acknowledged by the web process and run here; it answers through `responseUrl`. */
-export type QueuedCommand = {
-  platform: 'slack';
-  /** The workspace (Slack team id). */
-  teamId: string;
-  /** The platform's user id. */
-  userId: string;
-  channelId: string;
-  /** Without the slash: visit, opp, … */
-  command: string;
-  text: string;
-  responseUrl: string;
-  /** The platform's id for this request (Slack trigger id): the job id and what its writes carry. */
-  requestId: string;
-  /** When the user sent it (epoch ms): "tomorrow" means the day after that, however late the job runs. */
-  receivedAt: number;
-};
-
-/** Runs a queued command for one platform and answers the user; throws what the worker should retry. */
-export interface ChatCommandRunner {
-  run(command: QueuedCommand, attempt: { final: boolean }): Promise<string>;
-}
+export type { ChatCommandRunner, QueuedCommand } from './job-definition';
 
 export const noCommandRunner: ChatCommandRunner = {
   run: async () => 'dropped: no chat platform configured',
@@ -31,7 +10,7 @@ export const noCommandRunner: ChatCommandRunner = {
 export const chatCommandJob = defineJob<QueuedCommand>({
   name: 'chat-command',
   queue: 'commands',
-  jobId: (d) => `chat-command.${d.platform}.${d.teamId}.${d.requestId}`,
+  jobId: (d) => `chat-command.${d.platform}.${d.workspaceId}.${d.key}`,
   options: {
     attempts: 6,
     backoff: { type: 'exponential', delay: 1000, jitter: 0.3 },

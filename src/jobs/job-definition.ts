@@ -2,17 +2,43 @@ import type { JobsOptions } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '../db/orm';
 import type { Logger } from '../logger';
-import type { ChatCommandRunner } from './chat-command.job';
 import type { Clock } from './clock';
 import type { Notifier } from './notifier';
-import type { JobQueues, QueueName } from './queues';
+
+/**
+ * `deliveries` sends messages (its rate limit is the chat platform's); `schedules` runs the clock
+ * ticks and per-tenant scans that fan out into deliveries; `commands` runs chat commands the web
+ * process acknowledged, apart from deliveries so a rate-limit pause there never delays a reply.
+ */
+export const queueNames = ['deliveries', 'schedules', 'commands'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+/** What a job may enqueue through (a fan-out): the queues, by definition and deterministic id. */
+export interface Enqueuer {
+  add<D extends object>(definition: JobDefinition<D>, data: D, options?: JobsOptions): Promise<void>;
+}
+
+/** Runs a queued chat command and answers the person; throws what the worker should retry. Given by the chat layer. */
+export interface ChatCommandRunner {
+  run(command: QueuedCommand, attempt: { final: boolean }): Promise<string>;
+}
+
+/** A chat command as jobs see it: enough for its job id; the chat layer parses the rest. */
+export type QueuedCommand = {
+  platform: string;
+  /** The workspace (Slack team id, Teams AAD tenant id). */
+  workspaceId: string;
+  /** The platform's id of this request, unique in the workspace: the job id and the request's idempotency key. */
+  key: string;
+  [more: string]: unknown;
+};
 
 export type JobContext = {
   /** A fresh unit of work for this run. */
   em: EntityManager;
   orm: MikroORM;
   notifier: Notifier;
-  queues: JobQueues;
+  queues: Enqueuer;
   clock: Clock;
   log: Logger;
   /** Runs chat commands queued by the web process. */

@@ -8,7 +8,23 @@ import { userActor } from '../domain/shared/actor';
 import { isDomainError } from '../domain/shared/domain-error';
 import type { JobContext } from './job-definition';
 import { PermanentDeliveryError } from './notifier';
-import type { ReportPostData } from './report-post.job';
+import type { ReportPeriod } from '../domain/report-subscriptions/report-subscription.entity';
+
+export type ReportPostData = {
+  tenantId: string;
+  /** Whose reach the report covers; re-read when it runs, so a demoted manager's report shrinks. */
+  requesterId: string;
+  scope: 'me' | 'team' | 'org';
+  period: ReportPeriod;
+  /** An instant inside the period to report on (ISO). */
+  at: string;
+  timezone: string;
+  to: { channelId: string } | { userId: string };
+  /** Identity of this post: the subscription and period, or the request. */
+  key: string;
+  /** Where to send it instead if the bot may not post in the channel (on-demand requests). */
+  fallbackUserId?: string;
+};
 
 /** Slack's answers when the bot may not post in a channel: the requester gets the report by DM instead. */
 const notAllowedThere = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);

@@ -1,15 +1,9 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
-import type { JobDefinition } from './job-definition';
+import { queueNames, type Enqueuer, type JobDefinition, type QueueName } from './job-definition';
 
-/**
- * `deliveries` sends messages (its rate limit is the chat platform's); `schedules` runs the clock
- * ticks and per-tenant scans that fan out into deliveries; `commands` runs chat commands the web
- * process acknowledged, apart from deliveries so a rate-limit pause there never delays a reply.
- */
-export const queueNames = ['deliveries', 'schedules', 'commands'] as const;
-export type QueueName = (typeof queueNames)[number];
+export { queueNames, type QueueName } from './job-definition';
 
 /**
  * Workers block on Redis and must wait out a reconnect (`maxRetriesPerRequest: null`); producers
@@ -39,10 +33,10 @@ export function quietly(logger: Logger, what: string): (err: Error) => void {
 /** How long a person-facing enqueue waits for Redis before giving up (Slack acks within 3 s). */
 export const addSoonWaitMs = 500;
 
-type PendingJob = { name: string; data: object; opts: JobsOptions; resolve: () => void; reject: (err: Error) => void };
+type PendingJob = { name: string; data: object; opts: JobsOptions; resolve: (job: Job) => void; reject: (err: Error) => void };
 
 /** The producer side of every queue, on one fail-fast connection. */
-export class JobQueues {
+export class JobQueues implements Enqueuer {
   readonly connection: Redis;
   private readonly queues: Record<QueueName, Queue>;
 
@@ -72,17 +66,18 @@ export class JobQueues {
   /**
    * For work a person is waiting on (a chat command): jobs added in the same turn of the event
    * loop go to Redis together (one round trip, one MULTI), which under a burst halves what each
-   * costs the web process and Redis. Each caller learns whether its own job was stored, within
-   * `waitMs`: past that it is told no and can do the work itself. A write that lands later anyway
-   * is harmless, as queued commands find what an inline run wrote under the same request id.
+   * costs the web process and Redis. Each caller learns within `waitMs` whether its own job was
+   * stored, and gets it back (to promote a held job, say); past that it is told no. A write that
+   * lands later anyway runs as usual, so what it does must be idempotent.
    */
-  addSoon<D extends object>(definition: JobDefinition<D>, data: D, waitMs = addSoonWaitMs): Promise<void> {
-    const stored = new Promise<void>((resolve, reject) => {
+  addSoon<D extends object>(definition: JobDefinition<D>, data: D, options: { waitMs?: number; delay?: number } = {}): Promise<Job> {
+    const stored = new Promise<Job>((resolve, reject) => {
       const batch = (this.pending[definition.queue] ??= []);
-      batch.push({ name: definition.name, data, opts: { ...definition.options, jobId: definition.jobId(data) }, resolve, reject });
+      batch.push({ name: definition.name, data, opts: { ...definition.options, jobId: definition.jobId(data), ...(options.delay ? { delay: options.delay } : {}) }, resolve, reject });
       if (batch.length === 1) setImmediate(() => this.flush(definition.queue));
     });
     // Without Redis, BullMQ waits for a connection forever.
+    const waitMs = options.waitMs ?? addSoonWaitMs;
     const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`queue did not answer within ${waitMs} ms`)), waitMs).unref());
     return Promise.race([stored, late]);
   }
@@ -93,7 +88,7 @@ export class JobQueues {
     const batch = this.pending[name] ?? [];
     this.pending[name] = [];
     this.queues[name].addBulk(batch.map(({ name: jobName, data, opts }) => ({ name: jobName, data, opts }))).then(
-      () => batch.forEach((j) => j.resolve()),
+      (jobs) => batch.forEach((j, i) => j.resolve(jobs[i]!)),
       (err: Error) => batch.forEach((j) => j.reject(err)),
     );
   }

@@ -28,4 +28,5 @@ export const outboxTopics: Record<OutboxTopic, OutboxJob> = {
   'quote.approval_request': quoteApprovalRequestJob as unknown as OutboxJob,
   'quote.approval_reminder': quoteApprovalReminderJob as unknown as OutboxJob,
   'quote.decided': quoteDecidedJob as unknown as OutboxJob,
+  'chat.command': chatCommandJob as unknown as OutboxJob,
 };

@@ -1,9 +1,7 @@
 import { Interaction } from '../../src/domain/activities/interaction.entity';
 import { Opportunity } from '../../src/domain/opportunities/opportunity.entity';
-import { SlackClients } from '../../src/bots/slack/slack-clients';
-import { SlackCommandRunner } from '../../src/bots/slack/slack-command-runner';
-import type { QueuedCommand } from '../../src/jobs/chat-command.job';
-import type { Config } from '../../src/config';
+import { createChatLayer } from '../../src/bots/chat-layer';
+import type { QueuedChatCommand } from '../../src/bots/pipeline/queued-command';
 import { createLogger } from '../../src/logger';
 import { makeCustomer, makeUser } from '../support/factories';
 import { startSlackWorld, teamId, type SlackWorld } from '../support/slack-world';
@@ -23,24 +21,21 @@ describe('queued Slack commands', () => {
     await w.stop();
   });
 
-  const runner = () =>
-    new SlackCommandRunner({
-      identity: { orm: w.service.orm, adminUserIds: [] },
-      clients: new SlackClients({ orm: w.service.orm, slack: { botToken: 'xoxb-test', apiUrl: w.fake.url } as Config['slack'] }),
-      logger: createLogger('silent'),
-    });
+  // A worker's runner of its own, on the service's database: what a second worker process would do.
+  const runner = () => createChatLayer({ config: w.config, orm: w.service.orm, logger: createLogger('silent') }).runner;
 
-  const queued = (text: string, requestId: string, command = 'visit'): QueuedCommand => ({
+  const queued = (text: string, requestId: string, command = 'visit'): QueuedChatCommand => ({
     platform: 'slack',
-    teamId,
+    workspaceId: teamId,
     userId: 'UQREP',
-    channelId: 'CQUEUE',
+    key: `slack.cmd.${requestId}`,
+    receivedAt: Date.now(),
+    channel: { id: 'CQUEUE', isDirect: false },
     command,
     text,
-    responseUrl: w.fake.responseUrl(),
-    requestId,
-    receivedAt: Date.now(),
+    replyTo: { responseUrl: w.fake.responseUrl(requestId) },
   });
+  const answers = (requestId: string) => w.fake.responses.filter((r) => r.id === requestId && r.status === 200).length;
 
   test('the ack is in the user\'s language and the answer follows through the response_url', async () => {
     await w.slack.command('UQREP', '/visit', 'help');
@@ -50,11 +45,12 @@ describe('queued Slack commands', () => {
     expect(await w.em().count(Interaction, { notes: '见了采购经理' })).toBe(1);
   });
 
-  test('a job run twice for one request (a worker crashed after writing) writes once and answers both times', async () => {
+  test('a job run twice for one request (a worker crashed after writing) writes once and answers once', async () => {
     const first = await runner().run(queued('Queue Corp signed the NDA', 'retry.1'), { final: false });
     const again = await runner().run(queued('Queue Corp signed the NDA', 'retry.1'), { final: false });
-    expect([first, again]).toEqual(['answered', 'answered']);
+    expect([first, again]).toEqual(['answered', 'answered before']);
     expect(await w.em().count(Interaction, { notes: 'signed the NDA' })).toBe(1);
+    expect(answers('retry.1')).toBe(1);
 
     await runner().run(queued('plan Queue Corp tomorrow 10am demo', 'retry.2'), { final: false });
     await runner().run(queued('plan Queue Corp tomorrow 10am demo', 'retry.2'), { final: false });
@@ -66,6 +62,21 @@ describe('queued Slack commands', () => {
     // A different request with the same words is a second visit.
     await runner().run(queued('Queue Corp signed the NDA', 'retry.4'), { final: false });
     expect(await w.em().count(Interaction, { notes: 'signed the NDA' })).toBe(2);
+  });
+
+  test('two runs of one request at the same moment: one effect, one answer', async () => {
+    const results = await Promise.all([runner().run(queued('Queue Corp raced twice', 'race.1'), { final: false }), runner().run(queued('Queue Corp raced twice', 'race.1'), { final: false })]);
+    expect(results.sort()).toEqual(['answered', 'answered before']);
+    expect(await w.em().count(Interaction, { notes: 'raced twice' })).toBe(1);
+    expect(answers('race.1')).toBe(1);
+  });
+
+  test('an answer that could not be sent is sent by the next try, once', async () => {
+    w.fake.failNext('response', { status: 503, body: 'unavailable' });
+    await expect(runner().run(queued('Queue Corp retried answer', 'answer.1'), { final: false })).rejects.toThrow(/503/);
+    expect(await runner().run(queued('Queue Corp retried answer', 'answer.1'), { final: false })).toBe('answered');
+    expect(await w.em().count(Interaction, { notes: 'retried answer' })).toBe(1);
+    expect(answers('answer.1')).toBe(1);
   });
 
   test('the same signed request delivered twice is queued once', async () => {

@@ -37,6 +37,7 @@ export async function startSlackWorld(extraEnv: Record<string, string> = {}) {
   return {
     db,
     fake,
+    config,
     service,
     slack,
     em,

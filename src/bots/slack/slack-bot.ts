@@ -6,13 +6,17 @@ import type { MikroORM } from '../../db/orm';
 import { SecretBox } from '../../db/secret-box';
 import { registerChatUser } from '../../domain/org/register-chat-user';
 import { ensureWorkspaceTenant } from '../../domain/tenants/ensure-workspace-tenant';
-import { chatCommandJob, type QueuedCommand } from '../../jobs/chat-command.job';
-import type { JobDefinition } from '../../jobs/job-definition';
-import type { JobQueues } from '../../jobs/queues';
+import type { CommandIntake } from '../../jobs/command-intake';
 import type { Logger } from '../../logger';
+import type { ChatPipeline } from '../pipeline/pipeline';
 import { PostgresInstallationStore } from './installation-store';
-import { registerSlackListeners } from './register-listeners';
-import type { SlackIdentityOptions } from './slack-identity';
+import { registerActions } from './register-actions';
+import { registerCommands } from './register-commands';
+import { registerEvents } from './register-events';
+import { registerOptions } from './register-options';
+import { registerViews } from './register-views';
+import { SlackDirectory, slackTenantOf } from './slack-directory';
+import type { SlackDeps } from './slack-deps';
 
 export type SlackBot = { app: App; stop: () => Promise<void> };
 
@@ -35,14 +39,13 @@ export function timestampWindow(req: Request, res: Response, next: NextFunction)
  * Mounts the Slack bot on the service's express app at POST /slack/events (and the OAuth routes
  * in multi-workspace mode). Returns null when Slack is not configured.
  */
-export async function startSlackBot(deps: { config: Config; orm: MikroORM; logger: Logger; http: Express; queues?: JobQueues }): Promise<SlackBot | null> {
-  const { config, orm, logger, http, queues } = deps;
+export async function startSlackBot(deps: { config: Config; orm: MikroORM; logger: Logger; http: Express; pipeline: ChatPipeline; intake?: CommandIntake }): Promise<SlackBot | null> {
+  const { config, orm, logger, http } = deps;
   const slack = config.slack;
   if (!slack.signingSecret || (!slack.botToken && !slack.oauth)) return null;
   const log = logger.child({ component: 'slack' });
 
   http.post('/slack/events', timestampWindow);
-  const identity: SlackIdentityOptions = { orm, adminUserIds: slack.adminUserIds };
   const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 } };
 
   let installationStore: PostgresInstallationStore | undefined;
@@ -96,9 +99,15 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
     log.info('Slack bot enabled (multi-workspace OAuth: install at /slack/install)');
   }
 
-  const queueCommand = queues ? (command: QueuedCommand) => queues.addSoon(chatCommandJob, command) : undefined;
-  const enqueue = queues ? <D extends object>(job: JobDefinition<D>, data: D) => queues.addSoon(job, data) : undefined;
-  registerSlackListeners(app, { identity, logger: log, installationStore, queueCommand, enqueue });
+  const listeners: SlackDeps = {
+    pipeline: deps.pipeline,
+    directory: (client) => new SlackDirectory(slack.adminUserIds, () => client),
+    tenantIdOf: async (teamId) => (await slackTenantOf(orm.em.fork(), teamId))?.id ?? null,
+    intake: deps.intake,
+    logger: log,
+    installationStore,
+  };
+  for (const register of [registerCommands, registerActions, registerViews, registerOptions, registerEvents]) register(app, listeners);
   return { app, stop: async () => {} };
 }
 

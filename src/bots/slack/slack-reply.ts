@@ -1,29 +1,21 @@
 import type { WebClient } from '@slack/web-api';
+import { readFormMetadata, readFormValues, renderCardBlocks, renderFormView } from '../../cards/slack';
 import type { CardModel, FormModel } from '../../cards/reply-model';
-import { renderCardBlocks, renderFormView } from '../../cards/slack';
+import type { RawFormValues } from '../pipeline/form-spec';
+import { formNamed } from '../pipeline/tables';
 
-/** A modal carries its form's metadata, the field types (to read the answers back) and where to reply. */
+/** A modal carries its form's metadata and where to post the result (`_ch`); the field types come from the form's spec. */
 export function formView(form: FormModel, channelId?: string) {
-  const meta: Record<string, string> = {
-    ...(form.metadata ?? {}),
-    _f: form.fields.map((f) => `${f.id}:${f.type}`).join(','),
-    ...(channelId ? { _ch: channelId } : {}),
-  };
+  const meta: Record<string, string> = { ...(form.metadata ?? {}), ...(channelId ? { _ch: channelId } : {}) };
   return renderFormView(form, { privateMetadata: JSON.stringify(meta) });
 }
 
-/** The fields and metadata a submitted modal was opened with. */
-export function formFromView(callbackId: string, meta: Record<string, string>): FormModel {
-  // `_ch` (where to answer) is read by the submission handler, not part of the form's metadata.
-  const { _f = '', _ch: _channel, ...metadata } = meta;
-  const fields = _f
-    .split(',')
-    .filter(Boolean)
-    .map((pair) => {
-      const [id, type] = pair.split(':');
-      return { id: id!, type: type as 'text', label: id! };
-    });
-  return { kind: 'form', formId: callbackId as FormModel['formId'], title: '', submit: '', close: '', fields, metadata };
+/** What a submitted modal carried and what was typed in it, read by the form's spec (never by anything the client sent about it). */
+export function readSubmission(callbackId: string, privateMetadata: string, stateValues: unknown): { metadata: Record<string, string>; channelId?: string; values: RawFormValues } {
+  const { _ch: channelId, ...metadata } = readFormMetadata(privateMetadata);
+  const spec = formNamed(callbackId)?.fields ?? {};
+  const fields = Object.entries(spec).map(([id, f]) => ({ id, type: f.type }));
+  return { metadata, channelId: channelId && /^[CDG][A-Z0-9]{1,23}$/.test(channelId) ? channelId : undefined, values: readFormValues({ fields }, stateValues) };
 }
 
 export const ephemeral = (card: CardModel) => ({ response_type: 'ephemeral' as const, ...renderCardBlocks(card) });
@@ -37,4 +29,3 @@ export async function postToUser(client: WebClient, userId: string, card: CardMo
     await client.chat.postMessage({ channel: userId, ...message });
   }
 }
-

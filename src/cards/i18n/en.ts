@@ -16,6 +16,8 @@ export const en = {
     pool: 'Public pool',
     unknownCustomerName: 'unknown customer',
     working: '⏳ On it…',
+    anAdmin: 'an admin',
+    or: ' or ',
   },
   errors: {
     not_found: {
@@ -54,6 +56,8 @@ export const en = {
     },
     duplicate: {
       customer: 'A customer like this already exists: {{names}}.',
+      customer_elsewhere: 'A customer with this name, phone or email already exists in another team: ask {{ask}} before adding it again.',
+      customer_both: 'A customer like this already exists: {{names}}; another team has one too: ask {{ask}}.',
     },
     /** Field problems, one per field, joined into `invalid_input.fields`. */
     problems: {
@@ -138,6 +142,8 @@ export const en = {
     days: 'the number of days',
     role: 'the role',
     page: 'the page',
+    text: 'the text',
+    allowDuplicate: 'create anyway',
     other: 'a value',
   },
   help: {
@@ -161,11 +167,18 @@ export const en = {
       '• `/opp new ACME 50000 Pilot project` — create one (`50k`, `5万`, `$1,200` work)',
       '• `/opp ACME` — deals of a customer',
     ].join('\n'),
-    sfa: [
-      '*SFA in Slack*',
-      '`/visit` log and plan visits · `/customer` customers · `/opp` opportunities · `/report` reports',
-      'Add `help` to any command for examples. Admins: `/sfa admin`.',
-    ].join('\n'),
+    overview: {
+      title: 'SFA in {{platform}}',
+      footer: 'Add `help` to any command for examples. Admins: `/sfa admin`.',
+    },
+    summary: {
+      visit: 'log and plan visits',
+      customer: 'customers',
+      opp: 'opportunities',
+      quote: 'quotes',
+      product: 'products',
+      report: 'reports',
+    },
     quote: [
       '*/quote* — price a quote and get it approved in chat',
       '• `/quote ACME 10 x SKU-1` — list prices and your price rules',

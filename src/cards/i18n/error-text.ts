@@ -31,8 +31,12 @@ function interpolation(err: DomainError, t: Translate): Record<string, unknown> 
       return { status: t(`quote.statuses.${String(d.status)}`) };
     case 'conflict.not_manager':
       return { name: String(d.name ?? '') };
-    case 'duplicate.customer':
-      return { names: ((d.candidates as Array<{ name: string }> | undefined) ?? []).map((c) => c.name).join(', ') };
+    case 'duplicate.customer': {
+      const names = ((d.candidates as Array<{ name: string }> | undefined) ?? []).map((c) => c.name).join(', ');
+      const ask = (Array.isArray(d.ask) && d.ask.length ? d.ask.join(t('common.or')) : t('common.anAdmin')) as string;
+      const hidden = Number(d.hiddenCount ?? 0) > 0;
+      return { names, ask, context: hidden ? (names ? 'both' : 'elsewhere') : undefined };
+    }
     default:
       return {};
   }

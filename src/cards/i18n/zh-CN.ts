@@ -13,6 +13,8 @@ export const zhCN: Messages = {
     pageOnly: '第 {{page}} 页',
     previous: '‹ 上一页',
     working: '⏳ 正在处理…',
+    anAdmin: '管理员',
+    or: '或',
     next: '下一页 ›',
     pool: '公海',
     unknownCustomerName: '未知客户',
@@ -54,6 +56,8 @@ export const zhCN: Messages = {
     },
     duplicate: {
       customer: '已存在类似客户：{{names}}。',
+      customer_elsewhere: '其他团队已有同名（或同电话、同邮箱）的客户：再次添加前请先询问{{ask}}。',
+      customer_both: '已存在类似客户：{{names}}；其他团队也有一个：请询问{{ask}}。',
     },
     problems: {
       required: '缺少{{field}}',
@@ -136,6 +140,8 @@ export const zhCN: Messages = {
     days: '天数',
     role: '角色',
     page: '页码',
+    text: '内容',
+    allowDuplicate: '仍然创建',
     other: '某个值',
   },
   help: {
@@ -173,11 +179,18 @@ export const zhCN: Messages = {
       '• `/report 订阅 周报 #sales 9点` — 每周一在该频道发布上周报表（经理、管理员）',
       '• `/report 取消订阅 #sales` · `/report 订阅列表`',
     ].join('\n'),
-    sfa: [
-      '*SFA 销售助手*',
-      '`/visit` 拜访 · `/customer` 客户 · `/opp` 商机 · `/report` 报表',
-      '在任意命令后加 `help` 查看示例。管理员：`/sfa admin`。',
-    ].join('\n'),
+    overview: {
+      title: 'SFA 销售助手（{{platform}}）',
+      footer: '在任意命令后加 `help` 查看示例。管理员：`/sfa admin`。',
+    },
+    summary: {
+      visit: '拜访',
+      customer: '客户',
+      opp: '商机',
+      quote: '报价',
+      product: '产品',
+      report: '报表',
+    },
     admin: [
       '*/sfa admin* — 管理员命令',
       '• `/sfa admin users` · `/sfa admin units` · `/sfa admin failures`',

@@ -42,10 +42,6 @@ export async function planVisit(em: EntityManager, actor: Actor, input: PlanVisi
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     if (!access.userId) throw new DomainError('forbidden', 'Only a person can plan a visit.', { reason: 'system' });
-    if (data.sourceKey) {
-      const earlier = await tx.findOne(Interaction, { tenantId: access.tenantId, userId: access.userId, sourceKey: data.sourceKey });
-      if (earlier) return earlier;
-    }
     const customer = await loadCustomer(tx, access, data.customerId, 'read');
     await assertLinkableOpportunity(tx, access, data.opportunityId, customer.id);
     const visit = tx.create(Interaction, {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { User } from '../org/user.entity';
+import { whoToAsk } from '../org/who-to-ask';
 import { inScope, resolveAccess, type Access } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError, invalidInput } from '../shared/domain-error';
@@ -31,9 +32,7 @@ export async function createCustomer(
     await assertAssignableOwner(tx, access, ownerId);
 
     const duplicates = await findDuplicateCustomers(tx, access.tenantId, data);
-    if (duplicates.length > 0 && !data.allowDuplicate) {
-      throw new DomainError('duplicate', `A customer like "${data.name}" already exists.`, { reason: 'customer', candidates: duplicates });
-    }
+    await refuseDuplicates(tx, access, data.name, duplicates, data.allowDuplicate ?? false);
     const customer = tx.create(Customer, {
       tenantId: access.tenantId,
       name: data.name,
@@ -57,6 +56,18 @@ export async function createCustomer(
     recordAudit(tx, access, 'customer.create', { type: 'customer', id: customer.id }, null, snapshot(customer));
     return { customer, duplicates };
   });
+}
+
+/**
+ * Someone who saw the duplicates may create anyway. Duplicates they may not see (another team's
+ * customers) always refuse, naming only whom to ask: no names, ids or owners leak across teams.
+ */
+export async function refuseDuplicates(em: EntityManager, access: Access, name: string, duplicates: DuplicateCandidate[], allowDuplicate: boolean): Promise<void> {
+  const visible = duplicates.filter((d) => d.ownerId == null || inScope(access, d.ownerId));
+  const hidden = duplicates.filter((d) => !visible.includes(d));
+  if (hidden.length === 0 && (visible.length === 0 || allowDuplicate)) return;
+  const askNames = hidden.length ? await whoToAsk(em, access.tenantId, hidden.map((d) => d.ownerId!)) : [];
+  throw new DomainError('duplicate', `A customer like "${name}" already exists.`, { reason: 'customer', candidates: visible, hiddenCount: hidden.length, ask: askNames });
 }
 
 /** Reps may own a customer themselves or leave it to the pool; managers assign within reach. */

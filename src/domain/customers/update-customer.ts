@@ -5,7 +5,7 @@ import { resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 import { parseInput } from '../shared/validate';
-import { assertAssignableOwner } from './create-customer';
+import { assertAssignableOwner, refuseDuplicates } from './create-customer';
 import { loadCustomer, searchNameOf } from './customer-access';
 import type { Customer } from './customer.entity';
 import { customerFieldsSchema } from './customer-input';
@@ -28,9 +28,9 @@ export async function updateCustomer(em: EntityManager, actor: Actor, customerId
       if (access.role === 'rep') throw new DomainError('forbidden', 'Only a manager or admin can hand a customer to someone else.', { reason: 'role' });
       await assertAssignableOwner(tx, access, patch.ownerId);
     }
-    if (patch.name !== undefined && searchNameOf(patch.name) !== customer.searchName && !allowDuplicate) {
+    if (patch.name !== undefined && searchNameOf(patch.name) !== customer.searchName) {
       const duplicates = await findDuplicateCustomers(tx, access.tenantId, { name: patch.name }, customer.id);
-      if (duplicates.length > 0) throw new DomainError('duplicate', `A customer named "${patch.name}" already exists.`, { reason: 'customer', candidates: duplicates });
+      await refuseDuplicates(tx, access, patch.name, duplicates, allowDuplicate ?? false);
     }
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     tx.assign(customer, defined as Partial<Customer>);

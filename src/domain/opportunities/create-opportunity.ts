@@ -32,10 +32,6 @@ export async function createOpportunity(em: EntityManager, actor: Actor, input: 
   const data = parseInput(schema, input);
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
-    if (data.sourceKey) {
-      const earlier = await tx.findOne(Opportunity, { tenantId: access.tenantId, sourceKey: data.sourceKey });
-      if (earlier && access.userId && earlier.ownerId === (data.ownerId ?? access.userId)) return earlier;
-    }
     const ownerId = data.ownerId ?? access.userId;
     if (!ownerId) throw invalidInput('An opportunity needs an owner.', [{ field: 'ownerId', problem: 'is required', code: 'required' }]);
     await assertAssignableOwner(tx, access, ownerId);

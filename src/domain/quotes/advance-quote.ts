@@ -7,6 +7,7 @@ import { winOpportunity } from '../opportunities/move-opportunity-stage';
 import { inScope, lockForChange, resolveAccess } from '../shared/access';
 import { systemActor, type Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
+import { isUuid } from '../shared/ids';
 import { Quote, type QuoteStatus } from './quote.entity';
 
 const from: Record<'sent' | 'accepted', QuoteStatus[]> = { sent: ['approved'], accepted: ['approved', 'sent'] };
@@ -19,7 +20,7 @@ const from: Record<'sent' | 'accepted', QuoteStatus[]> = { sent: ['approved'], a
 export async function advanceQuote(em: EntityManager, actor: Actor, input: { quoteId: string; to: 'sent' | 'accepted' }, now = new Date()): Promise<Quote> {
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
-    const quote = await tx.findOne(Quote, { id: input.quoteId, tenantId: access.tenantId }, lockForChange(tx));
+    const quote = isUuid(input.quoteId) ? await tx.findOne(Quote, { id: input.quoteId, tenantId: access.tenantId }, lockForChange(tx)) : null;
     if (!quote || !inScope(access, quote.ownerId)) throw new DomainError('not_found', 'No such quote.', { reason: 'quote' });
     if (!from[input.to].includes(quote.status)) throw new DomainError('conflict', `This quote is ${quote.status}.`, { reason: 'decided', status: quote.status });
     if (quote.validUntil < DateTime.fromJSDate(now, { zone: 'UTC' }).toISODate()!) throw new DomainError('conflict', 'This quote has expired: make a new one.', { reason: 'decided', status: 'expired' });

@@ -4,6 +4,7 @@ import { writeOutbox } from '../outbox/write-outbox';
 import { lockForChange, resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { DomainError, invalidInput } from '../shared/domain-error';
+import { isUuid } from '../shared/ids';
 import { Quote } from './quote.entity';
 
 export type QuoteDecision = { quoteId: string; decision: 'approve' | 'reject'; comment?: string | null };
@@ -21,7 +22,7 @@ export async function decideQuote(em: EntityManager, actor: Actor, input: QuoteD
   }
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
-    const quote = await tx.findOne(Quote, { id: input.quoteId, tenantId: access.tenantId }, lockForChange(tx));
+    const quote = isUuid(input.quoteId) ? await tx.findOne(Quote, { id: input.quoteId, tenantId: access.tenantId }, lockForChange(tx)) : null;
     if (!quote) throw new DomainError('not_found', 'No such quote.', { reason: 'quote' });
     if (quote.ownerId === access.userId) throw new DomainError('forbidden', 'You cannot decide on your own quote.', { reason: 'own_quote' });
     if (quote.approverId !== access.userId && access.role !== 'admin') throw new DomainError('forbidden', 'Only the approver of this quote or an admin can decide.', { reason: 'not_approver' });

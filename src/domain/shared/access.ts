@@ -35,10 +35,19 @@ async function readAccess(em: EntityManager, actor: Actor): Promise<Access> {
   }
   const user = await em.findOne(User, { id: actor.userId, tenantId: actor.tenantId, active: true });
   if (!user) throw new DomainError('forbidden', 'Your account is not set up in this workspace.', { reason: 'unknown_user' });
+  return directAccess(user) ?? { tenantId: user.tenantId, userId: user.id, role: user.role, label: user.name, scope: new Set([user.id, ...(await subtreeUserIds(em, user))]) };
+}
+
+/**
+ * A rep's or an admin's reach follows from their own row alone; a manager's needs the org tree
+ * (null). A bot that has just read the person's row uses this to skip reading it again.
+ */
+export function directAccess(user: User): Access | null {
+  if (!user.active) return null;
   const base = { tenantId: user.tenantId, userId: user.id, role: user.role, label: user.name };
   if (user.role === 'admin') return { ...base, scope: 'tenant' };
   if (user.role === 'rep') return { ...base, scope: new Set([user.id]) };
-  return { ...base, scope: new Set([user.id, ...(await subtreeUserIds(em, user))]) };
+  return null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { resolveCustomer } from '../../../src/bots/commands/resolve-customer';
+import { resolveCustomer } from '../../../src/bots/customers/resolve-customer';
 import { findCustomersByName } from '../../../src/domain/customers/find-customers-by-name';
 import { searchCustomers } from '../../../src/domain/customers/search-customers';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';

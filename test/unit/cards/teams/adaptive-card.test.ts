@@ -1,9 +1,9 @@
-import type { CommandContext } from '../../../../src/bots/commands/command-context';
-import { customerForm } from '../../../../src/bots/commands/customer.command';
-import { lostReasonForm, newOppForm } from '../../../../src/bots/commands/opp.command';
-import { newQuoteForm } from '../../../../src/bots/commands/quote.command';
+import type { CommandContext } from '../../../../src/bots/pipeline/context';
+import { customerForm } from '../../../../src/bots/customers/customer.forms';
+import { lostReasonForm, newOppForm } from '../../../../src/bots/opportunities/opp.forms';
+import { newQuoteForm } from '../../../../src/bots/quotes/quote.forms';
 import type { CardModel } from '../../../../src/cards/reply-model';
-import { visitLogForm, visitOutcomeForm, visitPlanForm } from '../../../../src/bots/commands/visit.forms';
+import { visitLogForm, visitOutcomeForm, visitPlanForm } from '../../../../src/bots/visits/visit.forms';
 import { translator } from '../../../../src/cards/i18n/i18n';
 import { cardBytes, renderAdaptiveCard, renderAdaptiveForm, toTeamsMarkdown } from '../../../../src/cards/teams/adaptive-card';
 import { adaptiveCardProblems } from '../../../support/adaptive-card-validator';
@@ -45,7 +45,7 @@ test('the validator catches what Teams would refuse', () => {
 test('every form of both bots renders as valid inputs in both languages', () => {
   for (const locale of ['en', 'zh-CN']) {
     const ctx = { t: translator(locale), tenant: { defaultCurrency: 'CNY' }, user: { timezone: 'Asia/Shanghai', locale }, now: new Date('2026-11-26T10:00:00Z') } as unknown as CommandContext;
-    const forms = [visitLogForm(ctx), visitPlanForm(ctx), visitOutcomeForm(ctx, 'v1'), customerForm(ctx, 'ACME'), newOppForm(ctx), lostReasonForm(ctx, 'o1|solution'), newQuoteForm(ctx)];
+    const forms = [visitLogForm(ctx), visitPlanForm(ctx), visitOutcomeForm(ctx, 'v1'), customerForm(ctx, 'ACME'), newOppForm(ctx), lostReasonForm(ctx, { id: 'o1', shown: 'solution' }), newQuoteForm(ctx)];
     for (const form of forms) {
       const card = renderAdaptiveForm(form);
       expect({ form: form.formId, problems: adaptiveCardProblems(card) }).toEqual({ form: form.formId, problems: [] });

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { errorText } from '../../cards/i18n/error-text';
+import { clip } from '../../cards/presenters/format';
+import type { FormModel } from '../../cards/reply-model';
+import { createCustomer } from '../../domain/customers/create-customer';
+import { tiers } from '../../domain/customers/customer.entity';
+import { isDomainError } from '../../domain/shared/domain-error';
+import { done, fieldErrors, type CommandContext } from '../pipeline/context';
+import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
+import { defineForm } from '../pipeline/handlers';
+import { formErrors } from '../shared/form-errors';
+
+const fields = {
+  name: { type: 'text', max: 200 },
+  tier: { type: 'select', options: tiers, optional: true },
+  region: { type: 'text', max: 100, optional: true },
+  industry: { type: 'text', max: 100, optional: true },
+  phone: { type: 'text', max: 50, optional: true },
+  email: { type: 'text', max: 254, optional: true },
+  address: { type: 'text', max: 1000, optional: true, multiline: true },
+  owner: { type: 'select', options: ['me', 'pool'] },
+  allowDuplicate: { type: 'select', options: ['yes'], optional: true },
+} as const satisfies FieldSpecs;
+
+export function customerForm(ctx: CommandContext, name?: string): FormModel {
+  const { t } = ctx;
+  const ownerLabels: Record<string, string> = { me: t('customer.ownerMe'), pool: t('customer.ownerPool') };
+  return {
+    kind: 'form',
+    formId: 'customer.new',
+    title: t('customer.formTitle'),
+    submit: t('common.save'),
+    close: t('common.cancel'),
+    fields: [
+      fieldModel('name', fields.name, t('customer.fieldName'), { initial: name }),
+      fieldModel('tier', fields.tier, t('customer.fieldTier')),
+      fieldModel('region', fields.region, t('customer.fieldRegion')),
+      fieldModel('industry', fields.industry, t('customer.fieldIndustry')),
+      fieldModel('phone', fields.phone, t('customer.fieldPhone')),
+      fieldModel('email', fields.email, t('customer.fieldEmail')),
+      fieldModel('address', fields.address, t('customer.fieldAddress')),
+      fieldModel('owner', fields.owner, t('customer.fieldOwner'), { initial: 'me', optionLabel: (v) => ownerLabels[v]! }),
+      fieldModel('allowDuplicate', fields.allowDuplicate, t('customer.createAnyway'), { optionLabel: () => t('common.yes') }),
+    ],
+  };
+}
+
+export const customerForms = {
+  'customer.new': defineForm({
+    fields,
+    metadata: z.object({}).passthrough().transform(() => ({})),
+    async submit(ctx, _meta, v) {
+      try {
+        const { customer } = await createCustomer(ctx.em, ctx.actor, {
+          name: v.name ?? '',
+          tier: v.tier,
+          region: v.region,
+          industry: v.industry,
+          phone: v.phone,
+          email: v.email,
+          address: v.address,
+          ownerId: v.owner === 'pool' ? null : undefined,
+          allowDuplicate: v.allowDuplicate === 'yes',
+        });
+        return done({ kind: 'card', tone: 'ok', text: ctx.t(customer.ownerId ? 'customer.created' : 'customer.createdPool', { name: customer.name }) });
+      } catch (err) {
+        if (isDomainError(err) && err.code === 'duplicate') return fieldErrors({ name: clip(errorText(err, ctx.t), 140) });
+        return formErrors(err, ctx.t, Object.keys(fields));
+      }
+    },
+  }),
+};

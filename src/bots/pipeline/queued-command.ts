@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { errorCard } from '../../cards/i18n/error-text';
+import { translator } from '../../cards/i18n/i18n';
+import type { ChatCommandRunner, QueuedCommand } from '../../jobs/chat-command.job';
+import type { Logger } from '../../logger';
+import type { Platform, Reply } from './context';
+import type { ChatDirectory } from './identify';
+import type { Interaction } from './interaction';
+import type { ChatPipeline } from './pipeline';
+import { maxCommandText } from './steps';
+
+const platformId = z.string().min(1).max(64);
+
+/** A command as the web process queued it; parsed again by the worker like any other payload. */
+export const queuedCommandSchema = z.object({
+  platform: z.enum(['slack', 'teams']),
+  workspaceId: platformId,
+  userId: platformId,
+  homeWorkspaceId: platformId.optional(),
+  profile: z.object({ name: z.string().max(200), locale: z.string().max(20), timezone: z.string().max(64) }).partial().optional(),
+  key: z.string().min(1).max(100),
+  receivedAt: z.number().int().positive(),
+  channel: z.object({ id: z.string().min(1).max(300), name: z.string().max(100).optional(), isDirect: z.boolean() }).optional(),
+  conversation: z.unknown().optional(),
+  command: z.string().min(1).max(20),
+  text: z.string().max(maxCommandText),
+  /** Where the answer goes, as the platform's responder reads it (a Slack response_url, a Teams conversation reference). */
+  replyTo: z.record(z.unknown()),
+});
+export type QueuedChatCommand = z.infer<typeof queuedCommandSchema>;
+
+export const toQueued = (interaction: Interaction & { inbound: { kind: 'command' } }, replyTo: Record<string, unknown>): QueuedCommand & QueuedChatCommand => ({
+  platform: interaction.platform,
+  workspaceId: interaction.workspaceId,
+  userId: interaction.userId,
+  ...(interaction.homeWorkspaceId ? { homeWorkspaceId: interaction.homeWorkspaceId } : {}),
+  ...(interaction.profile ? { profile: interaction.profile } : {}),
+  key: interaction.key,
+  receivedAt: interaction.receivedAt,
+  ...(interaction.channel ? { channel: interaction.channel } : {}),
+  ...(interaction.conversation ? { conversation: interaction.conversation } : {}),
+  command: interaction.inbound.name,
+  text: interaction.inbound.text,
+  replyTo,
+});
+
+/** Where a platform delivers the answer to a queued command; throws what is worth retrying. */
+export interface Responder {
+  answer(command: QueuedChatCommand, reply: Reply, tenantId: string | undefined): Promise<void>;
+}
+
+export type PlatformWiring = { directory: ChatDirectory; responder: Responder };
+
+/**
+ * Runs commands the web process acknowledged and queued, as the person who sent them, at the time
+ * they sent them, through the same pipeline as everything else. The first run records its answer
+ * with the effect; any other run of the same command (a retry after a crash, a second copy)
+ * sends that answer only if nobody has.
+ */
+export class QueuedCommandRunner implements ChatCommandRunner {
+  constructor(
+    private readonly pipeline: ChatPipeline,
+    private readonly platforms: Partial<Record<Platform, PlatformWiring>>,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(data: QueuedCommand, attempt: { final: boolean }): Promise<string> {
+    const parsed = queuedCommandSchema.safeParse(data);
+    if (!parsed.success) return 'dropped: not a command this version understands';
+    const command = parsed.data;
+    const wiring = this.platforms[command.platform];
+    if (!wiring) return `dropped: ${command.platform} is not configured`;
+    let outcome;
+    try {
+      outcome = await this.pipeline.run(this.interactionOf(command), wiring.directory, { answerLater: true });
+    } catch (err) {
+      if (!attempt.final) throw err;
+      this.logger.error({ err, command: command.command }, 'queued command failed for good');
+      outcome = { reply: { type: 'card' as const, card: errorCard(err, translator(command.profile?.locale ?? 'en')) }, answer: true, logged: undefined };
+    }
+    if (!outcome.answer) return 'answered before';
+    try {
+      await wiring.responder.answer(command, outcome.reply, outcome.logged?.tenantId);
+    } catch (err) {
+      if (outcome.logged) await this.pipeline.releaseAnswer(outcome.logged);
+      throw err;
+    }
+    if (outcome.logged) await this.pipeline.markAnswered(outcome.logged);
+    return 'answered';
+  }
+
+  private interactionOf(command: QueuedChatCommand): Interaction {
+    const { command: name, text, replyTo: _replyTo, ...rest } = command;
+    return { ...rest, inbound: { kind: 'command', name, text } };
+  }
+}

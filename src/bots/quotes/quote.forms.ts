@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { errorCard } from '../../cards/i18n/error-text';
+import { quoteCard } from '../../cards/presenters/quote-card';
+import type { FormModel } from '../../cards/reply-model';
+import { getCustomerName } from '../../domain/customers/get-customer-name';
+import { decideQuote } from '../../domain/quotes/decide-quote';
+import { loadQuoteView } from '../../domain/quotes/load-quote-view';
+import { fieldIssues, isDomainError } from '../../domain/shared/domain-error';
+import { done, fieldErrors, type CommandContext } from '../pipeline/context';
+import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
+import { defineForm } from '../pipeline/handlers';
+import { id } from '../pipeline/values';
+import { formErrors, issuesToErrors } from '../shared/form-errors';
+import { parseQuoteCommand } from './quote.grammar';
+import { createQuoteReply } from './quote.intents';
+
+const newFields = {
+  customer: { type: 'customer' },
+  lines: { type: 'text', max: 2000, multiline: true },
+  discount: { type: 'number', decimal: true, optional: true, min: 0, max: 100 },
+} as const satisfies FieldSpecs;
+
+const rejectFields = { comment: { type: 'text', max: 2000, multiline: true } } as const satisfies FieldSpecs;
+
+/** The quote form: a customer, lines as typed in the command ("10 x SKU-1", one per line), an extra discount. */
+export function newQuoteForm(ctx: CommandContext): FormModel {
+  const { t } = ctx;
+  return {
+    kind: 'form',
+    formId: 'quote.new',
+    title: t('quote.formTitle'),
+    submit: t('common.save'),
+    close: t('common.cancel'),
+    fields: [
+      fieldModel('customer', newFields.customer, t('visit.fieldCustomer')),
+      fieldModel('lines', newFields.lines, t('quote.fieldLines'), { placeholder: '10 x SKU-1\n5 x SKU-2' }),
+      fieldModel('discount', newFields.discount, t('quote.fieldDiscount')),
+    ],
+  };
+}
+
+export function rejectForm(ctx: CommandContext, quoteId: string): FormModel {
+  return {
+    kind: 'form',
+    formId: 'quote.reject',
+    title: ctx.t('quote.rejectTitle'),
+    submit: ctx.t('quote.reject'),
+    close: ctx.t('common.cancel'),
+    metadata: { quoteId },
+    fields: [fieldModel('comment', rejectFields.comment, ctx.t('quote.rejectComment'))],
+  };
+}
+
+export const quoteForms = {
+  'quote.new': defineForm({
+    fields: newFields,
+    metadata: z.object({}).passthrough().transform(() => ({})),
+    async submit(ctx, _meta, v) {
+      const parsed = parseQuoteCommand(`customer ${(v.lines ?? '').replace(/\n/g, ' ')}${v.discount ? ` discount ${v.discount}%` : ''}`);
+      if (parsed.kind === 'invalid' && parsed.reason === 'bad_discount') return fieldErrors({ discount: ctx.t('quote.badDiscount', { text: v.discount ?? '' }) });
+      if (parsed.kind !== 'create') return fieldErrors({ lines: ctx.t('quote.missingLines', { example: '10 x SKU-1' }) });
+      try {
+        const customer = await getCustomerName(ctx.em, ctx.actor, v.customer!);
+        const result = await createQuoteReply(ctx, customer, { do: 'quote', lines: parsed.lines, extraPercentOff: parsed.extraPercentOff });
+        return done(result.type === 'card' ? result.card : undefined);
+      } catch (err) {
+        if (isDomainError(err) && err.code === 'invalid_input') {
+          const errors = issuesToErrors(fieldIssues(err).map((i) => (i.field === 'sku' ? { ...i, field: 'lines' } : i)), ctx.t, Object.keys(newFields));
+          if (Object.keys(errors).length) return fieldErrors(errors);
+        }
+        if (isDomainError(err) && err.code === 'not_found') return formErrors(err, ctx.t, Object.keys(newFields));
+        return done(errorCard(err, ctx.t));
+      }
+    },
+  }),
+  'quote.reject': defineForm({
+    fields: rejectFields,
+    metadata: z.object({ quoteId: id }),
+    async submit(ctx, meta, v) {
+      if (!v.comment) return fieldErrors({ comment: ctx.t('quote.rejectComment') });
+      try {
+        await decideQuote(ctx.em, ctx.actor, { quoteId: meta.quoteId, decision: 'reject', comment: v.comment });
+      } catch (err) {
+        if (isDomainError(err) && err.code === 'conflict') return done(quoteCard(await loadQuoteView(ctx.em, ctx.actor, meta.quoteId), ctx, ctx.t('quote.alreadyDecided')));
+        return done(errorCard(err, ctx.t));
+      }
+      const view = await loadQuoteView(ctx.em, ctx.actor, meta.quoteId);
+      return done(quoteCard(view, ctx, ctx.t('quote.rejectedNow', { name: view.ownerName })));
+    },
+  }),
+};

@@ -1,0 +1,89 @@
+import { DateTime } from 'luxon';
+import { listReportSubscriptions } from '../../domain/report-subscriptions/list-report-subscriptions';
+import { subscribeReport } from '../../domain/report-subscriptions/subscribe-report';
+import { unsubscribeReport } from '../../domain/report-subscriptions/unsubscribe-report';
+import type { ReportPeriod, ReportSubscription } from '../../domain/report-subscriptions/report-subscription.entity';
+import { resolveAccess } from '../../domain/shared/access';
+import { reportPostJob } from '../../jobs/report-post.job';
+import type { Translate } from '../../cards/i18n/i18n';
+import { card, type CommandContext, type CommandResult } from '../pipeline/context';
+import { parseReportCommand, type ReportScope } from './report.grammar';
+
+/** Subscribing and unsubscribing change settings; a report on demand is queued under the request's key. */
+export function reportWrites(text: string): 'inline' | false {
+  const kind = parseReportCommand(text).kind;
+  return kind === 'subscribe' || kind === 'unsubscribe' ? 'inline' : false;
+}
+
+const widest = { rep: 'me', manager: 'team', admin: 'org' } as const;
+const allowed: Record<'rep' | 'manager' | 'admin', ReportScope[]> = { rep: ['me'], manager: ['me', 'team'], admin: ['me', 'team', 'org'] };
+
+/**
+ * `/report …`: a report on demand is queued at once and posted into the conversation when ready
+ * (charts take a moment); subscriptions post into a channel after each period.
+ */
+export async function reportCommand(ctx: CommandContext, text: string): Promise<CommandResult> {
+  const { t } = ctx;
+  const parsed = parseReportCommand(text);
+  switch (parsed.kind) {
+    case 'help':
+      return card({ kind: 'card', text: t('help.report') });
+    case 'invalid':
+      return card({ kind: 'card', tone: 'warn', text: t(parsed.reason === 'bad_time' ? 'report.badTime' : 'report.unknownWord', { word: parsed.word }) + `\n${t('help.report')}` });
+    case 'run':
+      return runReport(ctx, parsed.period, parsed.scope);
+    case 'subscribe': {
+      const channel = parsed.channel ?? ctx.channel;
+      if (!channel || !ctx.channel || (channel === ctx.channel && ctx.channel.isDirect) || channel.id.startsWith('D')) return card({ kind: 'card', tone: 'warn', text: t('report.needChannel') });
+      const sub = await subscribeReport(ctx.em, ctx.actor, { platform: ctx.platform, channelId: channel.id, channelName: channel.name, period: parsed.period, localTime: parsed.localTime, scope: parsed.scope });
+      return card({ kind: 'card', tone: 'ok', text: t('report.subscribed', { channel: channelLabel(sub), what: describe(sub, t) }) });
+    }
+    case 'unsubscribe': {
+      const channel = parsed.channel ?? ctx.channel;
+      if (!channel || !ctx.channel) return card({ kind: 'card', tone: 'warn', text: t('report.needChannel') });
+      const count = await unsubscribeReport(ctx.em, ctx.actor, { platform: ctx.platform, channelId: channel.id, period: parsed.period });
+      const label = channelLabel({ channelId: channel.id, channelName: channel.name ?? null });
+      return card({ kind: 'card', tone: count ? 'ok' : 'info', text: count ? t('report.unsubscribed', { count, channel: label }) : t('report.nothingToStop', { channel: label }) });
+    }
+    case 'subscriptions': {
+      const subs = await listReportSubscriptions(ctx.em, ctx.actor);
+      if (subs.length === 0) return card({ kind: 'card', text: t('report.noSubscriptions') });
+      return card({
+        kind: 'card',
+        header: t('report.subscriptionsHeader'),
+        sections: [{ lines: subs.map(({ subscription, ownerName }) => `• ${channelLabel(subscription)} · ${describe(subscription, t)} · ${ownerName}`) }],
+      });
+    }
+  }
+}
+
+async function runReport(ctx: CommandContext, period: ReportPeriod, asked: ReportScope | undefined): Promise<CommandResult> {
+  const { t, user } = ctx;
+  const access = await resolveAccess(ctx.em, ctx.actor);
+  const scope = asked ?? widest[access.role];
+  if (!allowed[access.role].includes(scope)) {
+    return card({ kind: 'card', tone: 'warn', text: t('report.scopeRefused', { scope: t(`report.scopes.${scope}`), allowed: allowed[access.role].map((s) => t(`report.scopes.${s}`)).join(' / ') }) });
+  }
+  if (!ctx.enqueue || !ctx.channel) return card({ kind: 'card', tone: 'error', text: t('report.unavailable') });
+  await ctx.enqueue(reportPostJob, {
+    tenantId: ctx.tenant.id,
+    requesterId: user.id,
+    scope,
+    period,
+    at: ctx.now.toISOString(),
+    timezone: user.timezone,
+    to: { channelId: ctx.channel.id },
+    // The request's own key: the same request delivered twice posts one report.
+    key: `request.${ctx.requestKey}`,
+    fallbackUserId: user.id,
+  });
+  return card({ kind: 'card', text: t('report.queued', { period: t(`report.periods.${period}`), scope: t(`report.scopes.${scope}`) }) });
+}
+
+/** Card text is shown literally (no mentions): the channel by the name it had, else its id. */
+const channelLabel = (c: { channelId: string; channelName?: string | null }) => `#${c.channelName ?? c.channelId}`;
+
+function describe(sub: ReportSubscription, t: Translate): string {
+  const zone = DateTime.local().setZone(sub.timezone).toFormat('ZZZZ');
+  return t('report.schedule', { period: t(`report.periods.${sub.period}`), scope: t(`report.scopes.${sub.scope}`), when: t(`report.when.${sub.period}`, { time: sub.localTime }), zone: `${sub.timezone}${zone ? ` (${zone})` : ''}` });
+}

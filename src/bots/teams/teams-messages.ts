@@ -1,0 +1,41 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { translator } from '../../cards/i18n/i18n';
+import type { Interaction } from '../pipeline/interaction';
+import { toQueued } from '../pipeline/queued-command';
+import { maxCommandText } from '../pipeline/steps';
+import { routeText } from '../registry';
+import { teamsInteraction } from './teams-activity';
+import { afterResponse, runSafely, type TeamsDeps } from './teams-deps';
+import { cardActivity, renderReply } from './teams-render';
+
+/**
+ * Every typed message (an empty one or a bare @mention too: they get the help). The first word
+ * picks the command as in Slack; a write is made durable and answered by the worker, a read is
+ * answered at once.
+ */
+export function registerMessages(app: Application<TurnState>, deps: TeamsDeps): void {
+  app.activity(ActivityTypes.Message, async (turn) => {
+    const { entry, rest } = routeText(turn.activity.text ?? '');
+    const interaction = teamsInteraction(turn.activity, 'msg', { kind: 'command', name: entry.name, text: rest }) as CommandInteraction | null;
+    if (!interaction) return;
+    if (deps.intake && rest.length <= maxCommandText && entry.writes(rest) === 'queued') return queue(deps, turn, interaction);
+    const outcome = await runSafely(deps, interaction);
+    await turn.sendActivity(cardActivity(renderReply(outcome.reply, translator(interaction.profile?.locale ?? 'en'))));
+  });
+}
+
+type CommandInteraction = Interaction & { inbound: { kind: 'command' } };
+
+async function queue(deps: TeamsDeps, turn: TurnContext, interaction: CommandInteraction): Promise<void> {
+  const reference = (interaction.conversation as { reference: unknown }).reference;
+  const release = await deps.intake!.submit(toQueued(interaction, { reference }), () => deps.directory.tenantIdOf(interaction)).catch((err: Error) => {
+    deps.logger.error({ err: err.message }, 'could not keep a command anywhere: refused');
+    return null;
+  });
+  if (!release) {
+    await turn.sendActivity(translator(interaction.profile?.locale ?? 'en')('errors.busy'));
+    return;
+  }
+  afterResponse(turn, release);
+}
