@@ -23,6 +23,8 @@ export type CommandEntry = {
   help: string;
   /** What the Teams app package offers as you type (English; Teams shows it as is). */
   teamsHint: string;
+  /** Slack sends mentions and channels in it as ids (`<@U1>`, `<#C1>`): the manifest's should_escape. */
+  slackEscapes: boolean;
   writes: (text: string) => Writes;
   run: (ctx: CommandContext, text: string) => Promise<CommandResult>;
 };
@@ -31,13 +33,13 @@ const reads = (): Writes => false;
 
 /** Every command, once. The Slack listener, the Teams router, both helps, the app package and the manifest test read this. */
 export const commands: readonly CommandEntry[] = [
-  { name: 'visit', aliases: ['拜访'], help: 'visit', teamsHint: 'Log or plan a customer visit: visit ACME met the CFO · visit plan ACME tomorrow 10am', writes: visitWrites, run: visitCommand },
-  { name: 'customer', aliases: ['客户'], help: 'customer', teamsHint: 'Look up a customer: customer ACME · customer pool', writes: reads, run: customerCommand },
-  { name: 'opp', aliases: ['opportunity', '商机'], help: 'opp', teamsHint: 'Your opportunities: opp · opp team · opp new ACME 50k Pilot', writes: oppWrites, run: oppCommand },
-  { name: 'quote', aliases: ['报价'], help: 'quote', teamsHint: 'Price a quote: quote ACME 10 x SKU-1 discount 5%', writes: quoteWrites, run: quoteCommand },
-  { name: 'product', aliases: ['产品'], help: 'product', teamsHint: 'Look up a product: product widget', writes: reads, run: productCommand },
-  { name: 'report', aliases: ['报表'], help: 'report', teamsHint: 'A report with charts: report weekly team', writes: reportWrites, run: reportCommand },
-  { name: 'sfa', aliases: [], help: 'admin', teamsHint: 'Admin commands: sfa admin', writes: sfaWrites, run: (ctx, text) => sfaCommand(ctx, text, () => overviewHelp(ctx)) },
+  { name: 'visit', aliases: ['拜访'], help: 'visit', teamsHint: 'Log or plan a customer visit: visit ACME met the CFO · visit plan ACME tomorrow 10am', slackEscapes: false, writes: visitWrites, run: visitCommand },
+  { name: 'customer', aliases: ['客户'], help: 'customer', teamsHint: 'Look up a customer: customer ACME · customer pool', slackEscapes: false, writes: reads, run: customerCommand },
+  { name: 'opp', aliases: ['opportunity', '商机'], help: 'opp', teamsHint: 'Your opportunities: opp · opp team · opp new ACME 50k Pilot', slackEscapes: false, writes: oppWrites, run: oppCommand },
+  { name: 'quote', aliases: ['报价'], help: 'quote', teamsHint: 'Price a quote: quote ACME 10 x SKU-1 discount 5%', slackEscapes: false, writes: quoteWrites, run: quoteCommand },
+  { name: 'product', aliases: ['产品'], help: 'product', teamsHint: 'Look up a product: product widget', slackEscapes: false, writes: reads, run: productCommand },
+  { name: 'report', aliases: ['报表'], help: 'report', teamsHint: 'A report with charts: report weekly team', slackEscapes: true, writes: reportWrites, run: reportCommand },
+  { name: 'sfa', aliases: [], help: 'admin', teamsHint: 'Admin commands: sfa admin', slackEscapes: true, writes: sfaWrites, run: (ctx, text) => sfaCommand(ctx, text, () => overviewHelp(ctx)) },
 ];
 
 /** Words that, typed alone (or nothing at all), ask for the overview help. */

@@ -44,10 +44,17 @@ export function createHttpApp(deps: HttpAppDeps): { app: Express; inFlight: InFl
   return { app, inFlight };
 }
 
-/** Last in the chain: a request that fails unexpectedly gets a plain 500, never a stack trace. */
+/**
+ * Last in the chain. A body the parser refused (not JSON, too large) is the client's fault and
+ * says so with its status; anything else is a plain 500. Never a stack trace or the parser's text.
+ */
 export function errorHandler(logger: Logger) {
-  return (err: Error, req: Request, res: Response, _next: NextFunction) => {
-    logger.error({ err, path: req.path }, 'unhandled request error');
-    if (!res.headersSent) res.status(500).json({ ok: false, error: 'internal_error' });
+  return (err: Error & { status?: number; expose?: boolean }, req: Request, res: Response, _next: NextFunction) => {
+    const clientError = err.expose === true && typeof err.status === 'number' && err.status >= 400 && err.status < 500;
+    if (clientError) logger.debug({ status: err.status, path: req.path }, 'request refused');
+    else logger.error({ err, path: req.path }, 'unhandled request error');
+    if (res.headersSent) return;
+    if (clientError) res.status(err.status!).json({ ok: false, error: err.status === 413 ? 'payload_too_large' : 'bad_request' });
+    else res.status(500).json({ ok: false, error: 'internal_error' });
   };
 }

@@ -286,3 +286,70 @@ test('/visit remind changes the reminder lead; out-of-range values are refused w
   expect(textOf(tooMuch.body)).toContain('1440');
   expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).reminderLeadMinutes).toBe(15);
 });
+
+test('a guest from another workspace (Slack Connect) is refused, is never signed up, and sees no pool', async () => {
+  w.fake.setUser('UGUEST', { name: 'Guest Person', team_id: 'TOTHERCO' });
+  const res = await w.slack.command('UGUEST', '/customer', 'pool');
+  expect(textOf(res.body)).toContain('members of this workspace only');
+  expect(textOf(res.body)).not.toContain('Pool Pharma');
+  expect(await w.em().count(User, { slackUserId: 'UGUEST' })).toBe(0);
+
+  // A click whose payload itself says the person's home team is another one: refused before any look-up.
+  const responseUrl = w.fake.responseUrl('guest-click');
+  const payload = {
+    type: 'block_actions',
+    user: { id: 'UGUEST2', username: 'guest2', team_id: 'TOTHERCO' },
+    team: { id: w.tenant.slackTeamId },
+    api_app_id: w.fake.appId,
+    trigger_id: w.fake.issueTrigger(),
+    actions: [{ type: 'button', action_id: 'customer.pool_page:0', block_id: 'b', value: '1', action_ts: '1700000000.000100' }],
+    container: { type: 'message', message_ts: '1700000000.000001', channel_id: 'CSHARED', is_ephemeral: true },
+    channel: { id: 'CSHARED' },
+    response_url: responseUrl,
+  };
+  const click = await w.slack.signed(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  expect(click.status).toBe(200);
+  const answer = await w.fake.waitFor('response', (r) => r.id === 'guest-click', 5000);
+  expect(JSON.stringify(answer.body)).toContain('members of this workspace only');
+  expect(JSON.stringify(answer.body)).not.toContain('Pool Pharma');
+  expect(await w.em().count(User, { slackUserId: 'UGUEST2' })).toBe(0);
+});
+
+test('a duplicate in another team is named only by whom to ask: no name, no id, no button, and "create anyway" is refused', async () => {
+  const westwind = await w.em().findOneOrFail(Customer, { name: 'Westwind Ltd' });
+  const res = await w.slack.command(ids.repEast, '/visit', '"Westwind Ltd" met the buyer');
+  expect(textOf(res.body)).toContain('No customer matches');
+  const create = findButton(res.body, 'customer.create')!;
+  const clicked = w.fake.mark();
+  await w.slack.blockAction(ids.repEast, { action_id: create.action_id, value: create.value });
+  const warning = await w.fake.waitFor('response', undefined, 5000, { after: clicked });
+  const text = JSON.stringify(warning.body);
+  expect(text).toContain('already exists in another team');
+  expect(text).toContain('Ada Admin');
+  expect(text).not.toContain(westwind.id);
+  expect(text).not.toContain('customer.pick');
+  expect(text).not.toContain('customer.create_anyway');
+
+  // Forcing it (a crafted button value, or the form's "create anyway") changes nothing either.
+  const forced = JSON.stringify({ name: 'Westwind Ltd', i: { do: 'log', notes: 'forced' }, force: true });
+  const again = w.fake.mark();
+  await w.slack.blockAction(ids.repEast, { action_id: 'customer.create_anyway:0', value: forced });
+  expect(JSON.stringify((await w.fake.waitFor('response', undefined, 5000, { after: again })).body)).toContain('already exists in another team');
+  const form = await w.slack.viewSubmission(ids.repEast, {
+    callback_id: 'customer.new',
+    state: { values: { name: { name: { type: 'plain_text_input', value: 'Westwind Ltd' } }, owner: { owner: { type: 'static_select', selected_option: { value: 'me' } } }, allowDuplicate: { allowDuplicate: { type: 'static_select', selected_option: { value: 'yes' } } } } },
+  });
+  expect(form.body).toMatchObject({ response_action: 'errors', errors: { name: expect.stringContaining('another team') } });
+  expect(await w.em().count(Customer, { name: 'Westwind Ltd' })).toBe(1);
+  expect(await w.em().count(Interaction, { notes: { $in: ['met the buyer', 'forced'] } })).toBe(0);
+
+  // The admin, who may see it, is offered the existing one.
+  const admin = await w.slack.command(ids.admin, '/customer', 'new');
+  expect(admin.status).toBe(200);
+  const adminForm = await w.slack.viewSubmission(ids.admin, {
+    callback_id: 'customer.new',
+    state: { values: { name: { name: { type: 'plain_text_input', value: 'Westwind Ltd' } }, owner: { owner: { type: 'static_select', selected_option: { value: 'me' } } } } },
+  });
+  expect(JSON.stringify(adminForm.body)).toContain('Westwind Ltd');
+  expect(JSON.stringify(adminForm.body)).not.toContain('another team');
+});

@@ -87,6 +87,21 @@ test('Chinese from the Teams locale; unknown words get help', async () => {
   expect(JSON.stringify(card)).toContain('SFA 销售助手');
 });
 
+test('help in Teams lists every command as typed in Teams, without slashes; an empty message and a bare @mention get it too', async () => {
+  const help = JSON.stringify(await say(amy, 'help'));
+  for (const command of ['visit', 'customer', 'opp', 'quote', 'product', 'report']) expect(help).toContain(`\`${command}\``);
+  expect(help).toContain('SFA in Microsoft Teams');
+  expect(help).not.toMatch(/`\/|in Slack/);
+  expect(JSON.stringify(await say(amy, ''))).toContain('SFA in Microsoft Teams');
+  const before = fake.sent.length;
+  const mention = { type: 'mention', mentioned: { id: '28:sfa-bot', name: 'SFA' }, text: '<at>SFA</at>' };
+  const res = await post(teamsActivity(fake, amy, { type: 'message', text: '<at>SFA</at> ', entities: [mention, { type: 'clientInfo', locale: 'en-US', timezone: 'Asia/Shanghai' }] }));
+  expect(res.status).toBeLessThan(300);
+  const reply = await fake.waitFor((s) => fake.sent.indexOf(s) >= before && s.conversationId === `a:${amy.aadObjectId}`);
+  expect(JSON.stringify(reply.activity)).toContain('SFA in Microsoft Teams');
+  expect(JSON.stringify(await say(li, '帮助'))).toMatch(/SFA 销售助手（Microsoft Teams）[\s\S]*`quote` 报价[\s\S]*`product` 产品/);
+});
+
 describe('proactive messages through the Teams notifier', () => {
   let liUser: User;
   let amyUser: User;

@@ -1,16 +1,9 @@
 import { createCanvas } from 'canvas';
 import JSZip from 'jszip';
+import { commands } from '../registry';
 
-/** The commands Teams offers as you type to the bot; the same verbs as Slack's slash commands. */
-export const teamsCommands = [
-  { title: 'visit', description: 'Log or plan a customer visit: visit ACME met the CFO · visit plan ACME tomorrow 10am' },
-  { title: 'customer', description: 'Look up a customer: customer ACME · customer pool' },
-  { title: 'opp', description: 'Your opportunities: opp · opp team · opp new ACME 50k Pilot' },
-  { title: 'quote', description: 'Price a quote: quote ACME 10 x SKU-1 discount 5%' },
-  { title: 'product', description: 'Look up a product: product widget' },
-  { title: 'report', description: 'A report with charts: report weekly team' },
-  { title: 'help', description: 'What the bot can do' },
-];
+/** The commands Teams offers as you type to the bot: the registry's, and help. */
+export const teamsCommands = [...commands.map((c) => ({ title: c.name, description: c.teamsHint })), { title: 'help', description: 'What the bot can do' }];
 
 export type AppPackageInput = { appId: string; publicUrl?: string; version?: string; name?: string };
 

@@ -49,10 +49,12 @@ export async function startTeamsBot(deps: { config: Config; orm: MikroORM; logge
 
   http.post('/api/messages', express.json({ limit: '1mb' }), validActivity, (req, res, next) => {
     const after: Release[] = [];
+    const turn = { started: false };
     adapter
-      .process(req, plainErrors(res, log), (turn) => {
-        turn.turnState.set(afterResponseKey, after);
-        return app.run(turn).then(() => undefined);
+      .process(req, plainErrors(res, log, turn), (context) => {
+        turn.started = true;
+        context.turnState.set(afterResponseKey, after);
+        return app.run(context).then(() => undefined);
       })
       .then(() => after.forEach((release) => release()), next);
   });
@@ -72,9 +74,10 @@ function validActivity(req: Request, res: Response, next: NextFunction): void {
 /**
  * The adapter answers a failed token check with the error's text (which can name the Bot
  * Framework's login endpoint or a DNS failure) and a failed turn with its stack: send a plain
- * word instead, whatever went wrong.
+ * word instead. Anything that failed before the turn started was the token check (its keys could
+ * not be fetched, say): that is a 401 too.
  */
-function plainErrors(res: Response, log: Logger) {
+function plainErrors(res: Response, log: Logger, turn: { started: boolean }) {
   const wrapped = {
     status(code: number) {
       res.status(code);
@@ -87,6 +90,7 @@ function plainErrors(res: Response, log: Logger) {
     send(body: unknown) {
       if (res.statusCode < 400) res.send(body);
       else {
+        if (res.statusCode >= 500 && !turn.started) res.status(401);
         if (res.statusCode >= 500) log.error({ status: res.statusCode }, 'teams request failed');
         res.json({ ok: false, error: res.statusCode === 401 ? 'unauthorized' : res.statusCode < 500 ? 'bad_request' : 'internal_error' });
       }

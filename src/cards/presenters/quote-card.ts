@@ -6,7 +6,8 @@ import { clip, formatDate, formatMoney } from './format';
 
 type Reader = { t: Translate; user: Pick<User, 'locale' | 'id'> };
 
-const trimPercent = (p: string) => p.replace(/\.?0+$/, '');
+/** "20.00" → "20", "7.50" → "7.5"; a whole number keeps its zeros. */
+const trimPercent = (p: string) => (p.includes('.') ? p.replace(/0+$/, '').replace(/\.$/, '') : p);
 
 /**
  * A quote as its reader sees it: lines with the rules that priced them, total, state; the

@@ -10,9 +10,12 @@ export type AdaptiveCard = { type: 'AdaptiveCard'; $schema: string; version: '1.
 
 const schemaUrl = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
-/** Teams renders a markdown subset: Slack's *bold* becomes **bold**; everything else passes as text. */
+/**
+ * Teams renders a markdown subset: Slack's *bold* becomes **bold**. Commands are typed to the Teams
+ * bot without a slash, so an example written as `/visit …` reads `visit …`.
+ */
 export function toTeamsMarkdown(text: string): string {
-  return text.replace(/(^|[\s(（“：:])\*([^*\s](?:[^*\n]*[^*\s])?)\*(?=$|[\s).,;:!?，。；：！？）”])/g, '$1**$2**');
+  return text.replace(/(^|[\s(（“：:])\*([^*\s](?:[^*\n]*[^*\s])?)\*(?=$|[\s).,;:!?，。；：！？）”])/g, '$1**$2**').replace(/`\/(?=[a-z])/g, '`');
 }
 
 const toneStyle = { ok: 'good', info: 'accent', warn: 'warning', error: 'attention' } as const;
