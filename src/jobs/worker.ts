@@ -4,14 +4,94 @@ import type { Config } from '../config';
 import type { MikroORM } from '../db/orm';
 import type { Logger } from '../logger';
 import { ChannelPacer } from './channel-pacer';
-import { systemClock, type Clock } from './clock';
+import { systemClock } from './clock';
 import { DeliveryLedger } from './delivery-ledger';
 import { noCommandRunner, type ChatCommandRunner } from './chat-command.job';
+import type { Clock } from './clock';
 import { PacedError, PermanentDeliveryError, RateLimitedError, TransientDeliveryError, type Notifier } from './notifier';
 import { OutboxRelay } from './outbox-relay';
 import { findJob } from './registry';
 import { JobQueues, queueNames, quietly, redisConnection, type QueueName } from './queues';
 import { ensureSchedules } from './schedules';
+
+type RunnerEnv = { orm: MikroORM; notifier: Notifier; queues: JobQueues; clock: Clock; log: Logger; commands: ChatCommandRunner; ledger: DeliveryLedger };
+type RunJob = (worker: Worker, job: Job, token?: string) => Promise<string>;
+
+/**
+ * Runs one job by its definition, and turns what went wrong into what BullMQ should do: a
+ * platform's Retry-After pauses the queue, pacing delays the job, a permanent failure
+ * dead-letters it, anything else is retried.
+ */
+function jobRunner(env: RunnerEnv): RunJob {
+  const { orm, log, ledger } = env;
+  const settle = (job: Job) =>
+    job.data?.outboxId ? orm.em.getConnection().execute(`update outbox set settled_at = now() where id = ? and settled_at is null`, [job.data.outboxId]) : undefined;
+  return async (worker, job, token) => {
+    const definition = findJob(job.name);
+    if (!definition) throw new UnrecoverableError(`no job named ${job.name}`);
+    const jobLog = log.child({ job: job.name, jobId: job.id });
+    const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    try {
+      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier: env.notifier, queues: env.queues, clock: env.clock, log: jobLog, commands: env.commands, finalAttempt });
+      await settle(job);
+      jobLog.debug({ outcome }, 'job done');
+      return outcome;
+    } catch (err) {
+      if (err instanceof RateLimitedError) {
+        // The platform's Retry-After applies to the whole queue (every worker honours it, see `limiter`); the job itself has not failed.
+        jobLog.warn({ retryAfterMs: err.retryAfterMs }, 'rate limited by the chat platform');
+        await worker.rateLimit(err.retryAfterMs);
+        throw Worker.RateLimitError();
+      }
+      if (err instanceof PacedError) {
+        await job.moveToDelayed(err.notBefore, token);
+        throw new DelayedError();
+      }
+      if (err instanceof PermanentDeliveryError) {
+        jobLog.warn({ code: err.code }, 'delivery dead-lettered');
+        await settle(job);
+        throw new UnrecoverableError(err.code);
+      }
+      if (finalAttempt) {
+        if (err instanceof TransientDeliveryError) await ledger.markDead(err.ref, `retries exhausted: ${err.code}`);
+        await settle(job);
+      }
+      throw err;
+    }
+  };
+}
+
+/**
+ * BullMQ checks a queue's rate-limit key only for workers that have a limiter: without one, a
+ * 429's pause held back nothing but the fetch that got it. This limit is never reached; it makes
+ * every worker of the queue, in every process, wait out a Retry-After.
+ */
+const deliveriesLimiter = { max: 100_000, duration: 1000 };
+
+/** One BullMQ worker per queue, each on its own blocking connection. */
+function queueWorkers(config: WorkerDeps['config'], log: Logger, run: RunJob): { workers: Worker[]; connections: Redis[] } {
+  const connections: Redis[] = [];
+  const concurrency: Record<QueueName, number> = { deliveries: config.jobs.concurrency, schedules: 2, commands: config.jobs.concurrency };
+  const workers = queueNames.map((name) => {
+    const connection = redisConnection(config.redisUrl, 'worker', log);
+    connections.push(connection);
+    const worker: Worker = new Worker(name, (job, token) => run(worker, job, token), {
+      connection,
+      prefix: config.jobs.queuePrefix,
+      concurrency: concurrency[name],
+      lockDuration: config.jobs.lockMs,
+      stalledInterval: config.jobs.lockMs,
+      maxStalledCount: 2,
+      ...(name === 'deliveries' ? { limiter: deliveriesLimiter } : {}),
+    });
+    worker.on('error', quietly(log, `worker ${name}`));
+    worker.on('failed', (job, err) => {
+      if (job && !(err instanceof DelayedError)) log.warn({ job: job.name, jobId: job.id, attempt: job.attemptsMade, err: err.message }, 'job failed');
+    });
+    return worker;
+  });
+  return { workers, connections };
+}
 
 /** How long SIGTERM waits for running jobs (a Slack call times out after 10 s, pacing waits at most 1 s). */
 const shutdownGraceMs = 60_000;
@@ -56,62 +136,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const commands = deps.commands ?? noCommandRunner;
   const notifier = deps.notifier({ ledger, pacer, redis: queues.connection, keyPrefix: config.jobs.queuePrefix });
 
-  const settle = (job: Job) =>
-    job.data?.outboxId ? orm.em.getConnection().execute(`update outbox set settled_at = now() where id = ? and settled_at is null`, [job.data.outboxId]) : undefined;
-
-  const runJob = async (worker: Worker, job: Job, token?: string) => {
-    const definition = findJob(job.name);
-    if (!definition) throw new UnrecoverableError(`no job named ${job.name}`);
-    const jobLog = log.child({ job: job.name, jobId: job.id });
-    try {
-      const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier, queues, clock, log: jobLog, commands, finalAttempt });
-      await settle(job);
-      jobLog.debug({ outcome }, 'job done');
-      return outcome;
-    } catch (err) {
-      if (err instanceof RateLimitedError) {
-        // The platform's Retry-After applies to the whole queue; the job itself has not failed.
-        jobLog.warn({ retryAfterMs: err.retryAfterMs }, 'rate limited by the chat platform');
-        await worker.rateLimit(err.retryAfterMs);
-        throw Worker.RateLimitError();
-      }
-      if (err instanceof PacedError) {
-        await job.moveToDelayed(err.notBefore, token);
-        throw new DelayedError();
-      }
-      if (err instanceof PermanentDeliveryError) {
-        jobLog.warn({ code: err.code }, 'delivery dead-lettered');
-        await settle(job);
-        throw new UnrecoverableError(err.code);
-      }
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        if (err instanceof TransientDeliveryError) await ledger.markDead(err.ref, `retries exhausted: ${err.code}`);
-        await settle(job);
-      }
-      throw err;
-    }
-  };
-
-  const connections: Redis[] = [];
-  const concurrency: Record<QueueName, number> = { deliveries: config.jobs.concurrency, schedules: 2, commands: config.jobs.concurrency };
-  const workers = queueNames.map((name) => {
-    const connection = redisConnection(config.redisUrl, 'worker', log);
-    connections.push(connection);
-    const worker: Worker = new Worker(name, (job, token) => runJob(worker, job, token), {
-      connection,
-      prefix: config.jobs.queuePrefix,
-      concurrency: concurrency[name],
-      lockDuration: config.jobs.lockMs,
-      stalledInterval: config.jobs.lockMs,
-      maxStalledCount: 2,
-    });
-    worker.on('error', quietly(log, `worker ${name}`));
-    worker.on('failed', (job, err) => {
-      if (job && !(err instanceof DelayedError)) log.warn({ job: job.name, jobId: job.id, attempt: job.attemptsMade, err: err.message }, 'job failed');
-    });
-    return worker;
-  });
+  const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger });
+  const { workers, connections } = queueWorkers(config, log, run);
 
   const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs });
   relay.start();

@@ -47,14 +47,44 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
 
   http.post('/slack/events', timestampWindow);
   const clientOptions = { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 } };
+  const installationStore = slack.oauth
+    ? new PostgresInstallationStore(orm, new SecretBox(config.encryptionKey!), (installation, tenantId) => makeInstallerAdmin(orm, installation, tenantId, slack.apiUrl))
+    : undefined;
+  const receiver = slackReceiver(config, http, installationStore);
+  const app = new App({
+    receiver,
+    ...(slack.oauth ? {} : { token: slack.botToken }),
+    clientOptions,
+    // No conversation state is kept between requests; Bolt's store would cost every request a lookup.
+    convoStore: false,
+    deferInitialization: true,
+    logLevel: LogLevel.WARN,
+  });
+  app.error(async (err) => {
+    log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener failed');
+  });
+  await app.init();
 
-  let installationStore: PostgresInstallationStore | undefined;
-  if (slack.oauth) {
-    const box = new SecretBox(config.encryptionKey!);
-    installationStore = new PostgresInstallationStore(orm, box, (installation, tenantId) => makeInstallerAdmin(orm, installation, tenantId, slack.apiUrl));
-  }
-  const receiver = new ExpressReceiver({
-    signingSecret: slack.signingSecret,
+  if (slack.oauth) log.info('Slack bot enabled (multi-workspace OAuth: install at /slack/install)');
+  else await ensureSingleWorkspace(app, orm, slack.botToken!, log);
+
+  const listeners: SlackDeps = {
+    pipeline: deps.pipeline,
+    directory: (client) => new SlackDirectory(slack.adminUserIds, () => client),
+    tenantIdOf: async (teamId) => (await slackTenantOf(orm.em.fork(), teamId))?.id ?? null,
+    intake: deps.intake,
+    logger: log,
+    installationStore,
+  };
+  for (const register of [registerCommands, registerActions, registerViews, registerOptions, registerEvents]) register(app, listeners);
+  return { app, stop: async () => {} };
+}
+
+/** Bolt's receiver on the service's own express app: signature checks, and the OAuth routes in multi-workspace mode. */
+function slackReceiver(config: Config, http: Express, installationStore?: PostgresInstallationStore): ExpressReceiver {
+  const slack = config.slack;
+  return new ExpressReceiver({
+    signingSecret: slack.signingSecret!,
     app: http,
     endpoints: '/slack/events',
     processBeforeResponse: false,
@@ -76,42 +106,16 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
         }
       : {}),
   });
-  const app = new App({
-    receiver,
-    ...(slack.oauth ? {} : { token: slack.botToken }),
-    clientOptions,
-    // No conversation state is kept between requests; Bolt's store would cost every request a lookup.
-    convoStore: false,
-    deferInitialization: true,
-    logLevel: LogLevel.WARN,
-  });
-  app.error(async (err) => {
-    log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener failed');
-  });
-  await app.init();
-
-  if (!slack.oauth) {
-    // Single-workspace mode: the token says which workspace this is; make sure it has a tenant.
-    const auth = await app.client.auth.test({ token: slack.botToken });
-    const tenant = await ensureWorkspaceTenant(orm.em.fork(), { platform: 'slack', workspaceId: auth.team_id!, name: auth.team ?? auth.team_id!, slugHint: auth.url ? new URL(auth.url).hostname.split('.')[0] : undefined });
-    log.info({ team: auth.team_id, tenant: tenant.slug }, 'Slack bot enabled (single workspace)');
-  } else {
-    log.info('Slack bot enabled (multi-workspace OAuth: install at /slack/install)');
-  }
-
-  const listeners: SlackDeps = {
-    pipeline: deps.pipeline,
-    directory: (client) => new SlackDirectory(slack.adminUserIds, () => client),
-    tenantIdOf: async (teamId) => (await slackTenantOf(orm.em.fork(), teamId))?.id ?? null,
-    intake: deps.intake,
-    logger: log,
-    installationStore,
-  };
-  for (const register of [registerCommands, registerActions, registerViews, registerOptions, registerEvents]) register(app, listeners);
-  return { app, stop: async () => {} };
 }
 
 export const botScopes = ['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'users:read.email', 'files:write', 'channels:read', 'groups:read'];
+
+/** Single-workspace mode: the token says which workspace this is; make sure it has a tenant. */
+async function ensureSingleWorkspace(app: App, orm: MikroORM, token: string, log: Logger): Promise<void> {
+  const auth = await app.client.auth.test({ token });
+  const tenant = await ensureWorkspaceTenant(orm.em.fork(), { platform: 'slack', workspaceId: auth.team_id!, name: auth.team ?? auth.team_id!, slugHint: auth.url ? new URL(auth.url).hostname.split('.')[0] : undefined });
+  log.info({ team: auth.team_id, tenant: tenant.slug }, 'Slack bot enabled (single workspace)');
+}
 
 /** The person who installed the app is the workspace's first admin. */
 async function makeInstallerAdmin(orm: MikroORM, installation: Installation, tenantId: string, slackApiUrl?: string): Promise<void> {

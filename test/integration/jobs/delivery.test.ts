@@ -37,7 +37,9 @@ test('two workers on the same queues: every reminder exactly once, about one per
   expect(deliveries.filter((d) => d.status === 'sent')).toHaveLength(visits.length);
 });
 
-test('a 429 with Retry-After pauses the queue and the reminder is delivered after it, once', async () => {
+test('a 429 with Retry-After pauses the queue for every worker, and the reminder is delivered after it, once', async () => {
+  // Two workers: the one that got the 429 is not the only one that could take the job again.
+  await world.startWorker();
   await world.startWorker();
   const rep = await world.person({ lead: 1 });
   world.fake.failNext('chat.postMessage', { status: 429, retryAfter: 2 });
