@@ -30,8 +30,12 @@ test('two workers on the same queues: every reminder exactly once, about one per
   for (const rep of reps) {
     const times = world.dms(rep.dmChannel).map((c) => c.at.getTime());
     expect(times).toHaveLength(4);
-    // Four reminders due at the same moment in one DM are spread out, not burst.
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(900);
+    // Four reminders due at the same moment in one DM are spread out, not burst: the pacer gives
+    // each its own slot a second apart, and never lets two go closer than half a second. Times
+    // are taken when the fake (in this process) sees each request, so one gap can carry a little
+    // of this event loop's own delay; the span of the four cannot.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(500);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2700);
   }
   const deliveries = await world.deliveries();
   expect(deliveries.filter((d) => d.status === 'sent')).toHaveLength(visits.length);
