@@ -8,7 +8,6 @@ import { isDomainError } from '../../domain/shared/domain-error';
 import { done, fieldErrors, type CommandContext } from '../pipeline/context';
 import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
-import { formErrors } from '../shared/form-errors';
 
 const fields = {
   name: { type: 'text', max: 200 },
@@ -65,7 +64,7 @@ export const customerForms = {
         return done({ kind: 'card', tone: 'ok', text: ctx.t(customer.ownerId ? 'customer.created' : 'customer.createdPool', { name: customer.name }) });
       } catch (err) {
         if (isDomainError(err) && err.code === 'duplicate') return fieldErrors({ name: clip(errorText(err, ctx.t), 140) });
-        return formErrors(err, ctx.t, Object.keys(fields));
+        throw err;
       }
     },
   }),

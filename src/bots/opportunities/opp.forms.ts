@@ -8,7 +8,6 @@ import { done, fieldErrors, type CommandContext } from '../pipeline/context';
 import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
 import { id, stage } from '../pipeline/values';
-import { formErrors } from '../shared/form-errors';
 import { parseAmount } from '../shared/parse-amount';
 import { oppExamples } from './opp.grammar';
 import { moveStage } from './opp-stage';
@@ -64,25 +63,17 @@ export const oppForms = {
       const amount = parseAmount(v.amount ?? '');
       if (!amount) return fieldErrors({ amount: ctx.t('opp.badAmount', { text: v.amount ?? '' }) });
       if (!v.customer) return fieldErrors({ customer: ctx.t('visit.missingCustomer', { example: oppExamples.new }) });
-      try {
-        const o = await createOpportunity(ctx.em, ctx.actor, { customerId: v.customer, title: v.title ?? '', amount: amount.amount, currency: v.currency ?? amount.currency, expectedCloseDate: v.closeDate, sourceKey: ctx.requestKey });
-        const customer = await getCustomerName(ctx.em, ctx.actor, v.customer);
-        return done(opportunityCard(o, customer.name, ctx, ctx.t('opp.created', { title: o.title, customer: customer.name, amount: formatMoney(o.amount, o.currency, ctx.user.locale) })));
-      } catch (err) {
-        return formErrors(err, ctx.t, Object.keys(newFields));
-      }
+      const o = await createOpportunity(ctx.em, ctx.actor, { customerId: v.customer, title: v.title ?? '', amount: amount.amount, currency: v.currency ?? amount.currency, expectedCloseDate: v.closeDate, sourceKey: ctx.requestKey });
+      const customer = await getCustomerName(ctx.em, ctx.actor, v.customer);
+      return done(opportunityCard(o, customer.name, ctx, ctx.t('opp.created', { title: o.title, customer: customer.name, amount: formatMoney(o.amount, o.currency, ctx.user.locale) })));
     },
   }),
   'opp.lost_reason': defineForm({
     fields: lostFields,
     metadata: z.object({ opportunityId: id, shownStage: stage }),
     async submit(ctx, meta, v) {
-      try {
-        const result = await moveStage(ctx, { id: meta.opportunityId, shown: meta.shownStage, to: 'lost', lostReason: v.reason ?? '' });
-        return done(result.type === 'card' ? result.card : undefined);
-      } catch (err) {
-        return formErrors(err, ctx.t, Object.keys(lostFields));
-      }
+      const result = await moveStage(ctx, { id: meta.opportunityId, shown: meta.shownStage, to: 'lost', lostReason: v.reason ?? '' });
+      return done(result.type === 'card' ? result.card : undefined);
     },
   }),
 };

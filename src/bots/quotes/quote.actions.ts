@@ -1,4 +1,3 @@
-import { errorCard } from '../../cards/i18n/error-text';
 import { quoteCard } from '../../cards/presenters/quote-card';
 import { advanceQuote } from '../../domain/quotes/advance-quote';
 import { decideQuote } from '../../domain/quotes/decide-quote';
@@ -17,7 +16,7 @@ async function step(ctx: CommandContext, quoteId: string, change: () => Promise<
     await change();
   } catch (err) {
     if (isDomainError(err) && err.code === 'conflict') return current(ctx, quoteId, ctx.t('quote.alreadyDecided'));
-    return card(errorCard(err, ctx.t));
+    throw err;
   }
   const view = await loadQuoteView(ctx.em, ctx.actor, quoteId);
   return card(quoteCard(view, ctx, notice?.(view.ownerName)), true);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { errorCard } from '../../cards/i18n/error-text';
 import { quoteCard } from '../../cards/presenters/quote-card';
 import type { FormModel } from '../../cards/reply-model';
 import { getCustomerName } from '../../domain/customers/get-customer-name';
@@ -10,7 +9,7 @@ import { done, fieldErrors, type CommandContext } from '../pipeline/context';
 import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
 import { id } from '../pipeline/values';
-import { formErrors, issuesToErrors } from '../shared/form-errors';
+import { issuesToErrors } from '../shared/form-errors';
 import { parseQuoteCommand } from './quote.grammar';
 import { createQuoteReply } from './quote.intents';
 
@@ -68,8 +67,7 @@ export const quoteForms = {
           const errors = issuesToErrors(fieldIssues(err).map((i) => (i.field === 'sku' ? { ...i, field: 'lines' } : i)), ctx.t, Object.keys(newFields));
           if (Object.keys(errors).length) return fieldErrors(errors);
         }
-        if (isDomainError(err) && err.code === 'not_found') return formErrors(err, ctx.t, Object.keys(newFields));
-        return done(errorCard(err, ctx.t));
+        throw err;
       }
     },
   }),
@@ -82,7 +80,7 @@ export const quoteForms = {
         await decideQuote(ctx.em, ctx.actor, { quoteId: meta.quoteId, decision: 'reject', comment: v.comment });
       } catch (err) {
         if (isDomainError(err) && err.code === 'conflict') return done(quoteCard(await loadQuoteView(ctx.em, ctx.actor, meta.quoteId), ctx, ctx.t('quote.alreadyDecided')));
-        return done(errorCard(err, ctx.t));
+        throw err;
       }
       const view = await loadQuoteView(ctx.em, ctx.actor, meta.quoteId);
       return done(quoteCard(view, ctx, ctx.t('quote.rejectedNow', { name: view.ownerName })));

@@ -21,6 +21,7 @@ export function issuesToErrors(issues: FieldIssue[], t: Translate, fieldIds: rea
 /** A refused submission keeps the form open with the reason under the right input (else the first). */
 export function formErrors(err: unknown, t: Translate, fieldIds: readonly string[]): FormResult {
   const errors = isDomainError(err) ? issuesToErrors(fieldIssues(err), t, fieldIds) : {};
+  // Only the pipeline calls this, for refusals; anything else must roll the transaction back there.
   if (Object.keys(errors).length === 0) errors[fieldIds[0]!] = clip(errorText(err, t), 140);
   return { type: 'errors', errors };
 }

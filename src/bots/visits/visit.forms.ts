@@ -12,7 +12,6 @@ import { done, type CommandContext } from '../pipeline/context';
 import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
 import { id, noMetadata } from '../pipeline/values';
-import { formErrors } from '../shared/form-errors';
 
 type Preset = { label: string; value: string };
 
@@ -109,53 +108,37 @@ export const visitForms = {
     fields: logFields,
     metadata: noMetadata,
     async submit(ctx, _meta, v) {
-      try {
-        await logInteraction(ctx.em, ctx.actor, { customerId: v.customer!, type: v.type ?? 'visit', notes: v.notes, outcome: v.outcome, nextStep: v.nextStep, followUpDate: v.followUpDate, sourceKey: ctx.requestKey });
-        const customer = await getCustomerName(ctx.em, ctx.actor, v.customer!);
-        return done({ kind: 'card', tone: 'ok', text: ctx.t('visit.logged', { customer: customer.name }) });
-      } catch (err) {
-        return formErrors(err, ctx.t, Object.keys(logFields));
-      }
+      await logInteraction(ctx.em, ctx.actor, { customerId: v.customer!, type: v.type ?? 'visit', notes: v.notes, outcome: v.outcome, nextStep: v.nextStep, followUpDate: v.followUpDate, sourceKey: ctx.requestKey });
+      const customer = await getCustomerName(ctx.em, ctx.actor, v.customer!);
+      return done({ kind: 'card', tone: 'ok', text: ctx.t('visit.logged', { customer: customer.name }) });
     },
   }),
   'visit.plan': defineForm({
     fields: planFields,
     metadata: noMetadata,
     async submit(ctx, _meta, v) {
-      try {
-        const visit = await planVisit(ctx.em, ctx.actor, { customerId: v.customer!, scheduledAt: v.when!, purpose: v.purpose, place: v.place, sourceKey: ctx.requestKey });
-        const customer = await getCustomerName(ctx.em, ctx.actor, v.customer!);
-        const text = ctx.t('visit.planned', { customer: customer.name, when: whenText(ctx, visit.scheduledAt!), lead: ctx.user.reminderLeadMinutes });
-        return done({ kind: 'card', tone: 'ok', text, buttons: visitButtons(visit.id, ctx) });
-      } catch (err) {
-        return formErrors(err, ctx.t, Object.keys(planFields));
-      }
+      const visit = await planVisit(ctx.em, ctx.actor, { customerId: v.customer!, scheduledAt: v.when!, purpose: v.purpose, place: v.place, sourceKey: ctx.requestKey });
+      const customer = await getCustomerName(ctx.em, ctx.actor, v.customer!);
+      const text = ctx.t('visit.planned', { customer: customer.name, when: whenText(ctx, visit.scheduledAt!), lead: ctx.user.reminderLeadMinutes });
+      return done({ kind: 'card', tone: 'ok', text, buttons: visitButtons(visit.id, ctx) });
     },
   }),
   'visit.outcome': defineForm({
     fields: outcomeFields,
     metadata: visitMetadata,
     async submit(ctx, meta, v) {
-      try {
-        const visit = await recordOutcome(ctx.em, ctx.actor, meta.visitId, { outcome: v.outcome ?? 'met', notes: v.notes, problems: v.problems, nextStep: v.nextStep, followUpDate: v.followUpDate, cost: v.cost });
-        const customer = await getCustomerName(ctx.em, ctx.actor, visit.customerId);
-        return done({ kind: 'card', tone: 'ok', text: ctx.t('visit.outcomeSaved', { customer: customer.name }) });
-      } catch (err) {
-        return formErrors(err, ctx.t, Object.keys(outcomeFields));
-      }
+      const visit = await recordOutcome(ctx.em, ctx.actor, meta.visitId, { outcome: v.outcome ?? 'met', notes: v.notes, problems: v.problems, nextStep: v.nextStep, followUpDate: v.followUpDate, cost: v.cost });
+      const customer = await getCustomerName(ctx.em, ctx.actor, visit.customerId);
+      return done({ kind: 'card', tone: 'ok', text: ctx.t('visit.outcomeSaved', { customer: customer.name }) });
     },
   }),
   'visit.reschedule': defineForm({
     fields: rescheduleFields,
     metadata: visitMetadata,
     async submit(ctx, meta, v) {
-      try {
-        const visit = await rescheduleVisit(ctx.em, ctx.actor, meta.visitId, v.when!);
-        const customer = await getCustomerName(ctx.em, ctx.actor, visit.customerId);
-        return done({ kind: 'card', tone: 'ok', text: ctx.t('visit.rescheduled', { customer: customer.name, when: whenText(ctx, visit.scheduledAt!) }), buttons: visitButtons(visit.id, ctx) });
-      } catch (err) {
-        return formErrors(err, ctx.t, Object.keys(rescheduleFields));
-      }
+      const visit = await rescheduleVisit(ctx.em, ctx.actor, meta.visitId, v.when!);
+      const customer = await getCustomerName(ctx.em, ctx.actor, visit.customerId);
+      return done({ kind: 'card', tone: 'ok', text: ctx.t('visit.rescheduled', { customer: customer.name, when: whenText(ctx, visit.scheduledAt!) }), buttons: visitButtons(visit.id, ctx) });
     },
   }),
 };
