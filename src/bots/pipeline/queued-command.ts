@@ -7,7 +7,7 @@ import type { Platform, Reply } from './context';
 import type { ChatDirectory } from './identify';
 import type { Interaction } from './interaction';
 import type { ChatPipeline } from './pipeline';
-import { maxCommandText } from './steps';
+import { maxCommandText, withoutControls } from './steps';
 
 const platformId = z.string().min(1).max(64);
 
@@ -29,7 +29,9 @@ export const queuedCommandSchema = z.object({
 });
 export type QueuedChatCommand = z.infer<typeof queuedCommandSchema>;
 
-export const toQueued = (interaction: Interaction & { inbound: { kind: 'command' } }, replyTo: Record<string, unknown>): QueuedCommand & QueuedChatCommand => ({
+/** A command as it is kept in Redis or PostgreSQL (which refuses NUL even inside JSON). */
+export const toQueued = (interaction: Interaction & { inbound: { kind: 'command' } }, replyTo: Record<string, unknown>): QueuedCommand & QueuedChatCommand =>
+  withoutControls({
   platform: interaction.platform,
   workspaceId: interaction.workspaceId,
   userId: interaction.userId,
@@ -42,7 +44,7 @@ export const toQueued = (interaction: Interaction & { inbound: { kind: 'command'
   command: interaction.inbound.name,
   text: interaction.inbound.text,
   replyTo,
-});
+}) as QueuedCommand & QueuedChatCommand;
 
 /** Where a platform delivers the answer to a queued command; throws what is worth retrying. */
 export interface Responder {

@@ -30,7 +30,19 @@ const maxTypedCustomer = 200;
 const outdated = (ctx: CommandContext): CardModel => ({ kind: 'card', tone: 'warn', text: ctx.t('errors.outdatedCard') });
 const never = () => false;
 
-export function resolveStep(inbound: Inbound): Step {
+// C0 controls but tab and newlines, and DEL: nobody types them, and PostgreSQL refuses NUL in text.
+const controls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** Every string in what came in, without control characters, before anything reads it. */
+export function withoutControls<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return value.replace(controls, '') as T;
+  if (depth > 8 || value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutControls(v, depth + 1)) as T;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withoutControls(v, depth + 1)])) as T;
+}
+
+export function resolveStep(raw: Inbound): Step {
+  const inbound = withoutControls(raw);
   switch (inbound.kind) {
     case 'command':
       return commandStep(inbound.name, inbound.text);

@@ -18,7 +18,8 @@ export const commandSchema = z.object({
   channel_id: slackId,
   channel_name: z.string().max(100).optional(),
   command: z.string().max(40),
-  text: z.string().max(1_000_000).default(''),
+  // Any length: a text over what a command may hold is answered "too long" in the person's language.
+  text: z.string().default(''),
   trigger_id: z.string().min(1).max(100),
   response_url: url,
 });
