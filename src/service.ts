@@ -10,7 +10,7 @@ import { SlackNotifier } from './bots/slack/slack-notifier';
 import { mountQueueDashboard } from './http/queue-dashboard';
 import { ChatNotifier } from './jobs/chat-notifier';
 import { unconfiguredNotifier, type Notifier } from './jobs/notifier';
-import { CommandIntake } from './jobs/command-intake';
+import { CommandIntake, defaultIntakeOptions } from './jobs/command-intake';
 import { JobQueues } from './jobs/queues';
 import { startWorker, type RunningWorker, type WorkerDeps } from './jobs/worker';
 import type { Logger } from './logger';
@@ -81,7 +81,7 @@ async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => P
   const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, deps.redis), isShuttingDown: deps.isShuttingDown });
   if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
   // A queued command this process kept in PostgreSQL (Redis did not answer) is run here at once.
-  const intake = new CommandIntake(queues, orm, logger, (command) => chat.runner.run(command, { final: true }));
+  const intake = new CommandIntake(queues, orm, logger, (command) => chat.runner.run(command, { final: true }), { ...defaultIntakeOptions, takeoverMs: config.jobs.lockMs });
   // Loaded only here: a worker-only process never needs Bolt.
   const { startSlackBot } = require('./bots/slack/slack-bot') as typeof import('./bots/slack/slack-bot');
   const slack = await startSlackBot({ config, orm, logger, http: app, pipeline: chat.pipeline, intake });

@@ -14,7 +14,7 @@ export type IntakeOptions = {
   redisWaitMs: number;
   /** How long to wait for PostgreSQL when Redis did not answer (the ack must leave within Slack's 3 s). */
   postgresWaitMs: number;
-  /** A command kept in PostgreSQL is run by the web process at once; the worker takes it over after this. */
+  /** A command kept in PostgreSQL is run by the web process at once; a worker takes it over after this (JOB_LOCK_MS). */
   takeoverMs: number;
 };
 
