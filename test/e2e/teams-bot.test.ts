@@ -67,6 +67,14 @@ test('a Teams user is set up on first message; they log a visit and look the cus
   expect(JSON.stringify(card)).toContain('met the CFO');
 });
 
+test('a typed write is answered by the worker as a reply to the person\'s message', async () => {
+  const activity = teamsActivity(fake, amy, { type: 'message', text: 'visit ACME asked for a demo' });
+  expect((await post(activity)).status).toBe(200);
+  const answer = await fake.waitFor((s) => s.replyToId === activity.id, 15_000);
+  expect(answer.conversationId).toBe(`a:${amy.aadObjectId}`);
+  expect(JSON.stringify(answer.activity)).toContain('Logged your visit to **ACME**');
+});
+
 test('buttons come back as Action.Execute invokes and are answered with the next card', async () => {
   const planned = await say(amy, 'visit plan ACME tomorrow 10am demo');
   const cancel = JSON.stringify(planned).match(/"verb":"visit\.cancel","data":\{"value":"([^"]+)"\}/);

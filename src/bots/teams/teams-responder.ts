@@ -1,4 +1,4 @@
-import type { ConversationReference } from 'botbuilder';
+import { TurnContext, type ConversationReference } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { translator } from '../../cards/i18n/i18n';
 import type { Logger } from '../../logger';
@@ -17,10 +17,12 @@ export class TeamsResponder implements Responder {
   async answer(command: QueuedChatCommand, reply: Reply): Promise<void> {
     const reference = command.replyTo.reference as Partial<ConversationReference> | undefined;
     if (!reference?.serviceUrl || !reference.conversation?.id) throw new Error('no conversation to answer in');
-    const activity = cardActivity(renderReply(reply, translator(command.profile?.locale ?? 'en')));
+    // The stored reference names the person's message: the answer is a reply to it (a thread in a channel).
+    // turn.sendActivity would reply to the proactive turn's own made-up activity instead.
+    const activity = TurnContext.applyConversationReference({ type: 'message', ...cardActivity(renderReply(reply, translator(command.profile?.locale ?? 'en'))) }, reference);
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (turn) => {
-        await turn.sendActivity(activity);
+        await turn.adapter.sendActivities(turn, [activity]);
       });
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
