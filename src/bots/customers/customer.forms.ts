@@ -6,7 +6,7 @@ import { createCustomer } from '../../domain/customers/create-customer';
 import { tiers } from '../../domain/customers/customer.entity';
 import { isDomainError } from '../../domain/shared/domain-error';
 import { done, fieldErrors, type CommandContext } from '../pipeline/context';
-import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
+import { fieldModel, formFrame, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
 
 const fields = {
@@ -25,11 +25,7 @@ export function customerForm(ctx: CommandContext, name?: string): FormModel {
   const { t } = ctx;
   const ownerLabels: Record<string, string> = { me: t('customer.ownerMe'), pool: t('customer.ownerPool') };
   return {
-    kind: 'form',
-    formId: 'customer.new',
-    title: t('customer.formTitle'),
-    submit: t('common.save'),
-    close: t('common.cancel'),
+    ...formFrame(t, 'customer.new', 'customer.formTitle'),
     fields: [
       fieldModel('name', fields.name, t('customer.fieldName'), { initial: name }),
       fieldModel('tier', fields.tier, t('customer.fieldTier')),

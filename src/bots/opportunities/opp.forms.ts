@@ -5,7 +5,7 @@ import type { FormModel } from '../../cards/reply-model';
 import { getCustomerName } from '../../domain/customers/get-customer-name';
 import { createOpportunity } from '../../domain/opportunities/create-opportunity';
 import { done, fieldErrors, type CommandContext } from '../pipeline/context';
-import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
+import { fieldModel, formFrame, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
 import { id, stage } from '../pipeline/values';
 import { parseAmount } from '../shared/parse-amount';
@@ -28,11 +28,7 @@ export function newOppForm(ctx: CommandContext, customer?: { label: string; valu
   const { t } = ctx;
   const initialCurrency = (currencies as readonly string[]).includes(ctx.tenant.defaultCurrency) ? ctx.tenant.defaultCurrency : 'CNY';
   return {
-    kind: 'form',
-    formId: 'opp.new',
-    title: t('opp.formTitle'),
-    submit: t('common.save'),
-    close: t('common.cancel'),
+    ...formFrame(t, 'opp.new', 'opp.formTitle'),
     fields: [
       fieldModel('customer', newFields.customer, t('visit.fieldCustomer'), { initial: customer }),
       fieldModel('title', newFields.title, t('opp.fieldTitle')),
@@ -45,11 +41,7 @@ export function newOppForm(ctx: CommandContext, customer?: { label: string; valu
 
 export function lostReasonForm(ctx: CommandContext, deal: { id: string; shown: string }): FormModel {
   return {
-    kind: 'form',
-    formId: 'opp.lost_reason',
-    title: ctx.t('opp.loseTitle'),
-    submit: ctx.t('common.save'),
-    close: ctx.t('common.cancel'),
+    ...formFrame(ctx.t, 'opp.lost_reason', 'opp.loseTitle'),
     metadata: { opportunityId: deal.id, shownStage: deal.shown },
     fields: [fieldModel('reason', lostFields.reason, ctx.t('opp.fieldReason'))],
   };

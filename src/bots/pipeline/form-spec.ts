@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FormFieldModel } from '../../cards/reply-model';
+import type { FormFieldModel, FormModel } from '../../cards/reply-model';
 import { problemOf } from '../../domain/shared/validate';
 import type { FieldIssue } from '../../domain/shared/domain-error';
 
@@ -78,6 +78,11 @@ export function checkFormValues<S extends FieldSpecs>(spec: S, raw: RawFormValue
     }
   }
   return issues.length ? { ok: false, issues } : { ok: true, values: values as FormValues<S> };
+}
+
+/** A form's frame in the reader's language: its id, title, and Save / Cancel (or another submit label). */
+export function formFrame(t: (key: string) => string, formId: FormModel['formId'], titleKey: string, submitKey = 'common.save') {
+  return { kind: 'form' as const, formId, title: t(titleKey), submit: t(submitKey), close: t('common.cancel') };
 }
 
 type Presets = { initial?: string | Date | { label: string; value: string }; placeholder?: string; optionLabel?: (value: string) => string };

@@ -9,7 +9,7 @@ import type { Platform } from './context';
  * which BullMQ job ids may not) are hashed; the key fits the 100 characters a source key may have.
  */
 export function requestKey(platform: Platform, kind: string, ...parts: string[]): string {
-  const safe = parts.map((p) => (/^[A-Za-z0-9._-]{1,40}$/.test(p) ? p : createHash('sha256').update(p).digest('base64url').slice(0, 22)));
+  const safe = parts.map((p) => (/^[A-Za-z0-9._-]{1,80}$/.test(p) ? p : createHash('sha256').update(p).digest('base64url').slice(0, 22)));
   const key = [platform, kind, ...safe].join('.');
   return key.length <= 100 ? key : `${platform}.${kind}.${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 32)}`;
 }

@@ -6,7 +6,7 @@ import { decideQuote } from '../../domain/quotes/decide-quote';
 import { loadQuoteView } from '../../domain/quotes/load-quote-view';
 import { fieldIssues, isDomainError } from '../../domain/shared/domain-error';
 import { done, fieldErrors, type CommandContext } from '../pipeline/context';
-import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
+import { fieldModel, formFrame, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
 import { id } from '../pipeline/values';
 import { issuesToErrors } from '../shared/form-errors';
@@ -25,11 +25,7 @@ const rejectFields = { comment: { type: 'text', max: 2000, multiline: true } } a
 export function newQuoteForm(ctx: CommandContext): FormModel {
   const { t } = ctx;
   return {
-    kind: 'form',
-    formId: 'quote.new',
-    title: t('quote.formTitle'),
-    submit: t('common.save'),
-    close: t('common.cancel'),
+    ...formFrame(t, 'quote.new', 'quote.formTitle'),
     fields: [
       fieldModel('customer', newFields.customer, t('visit.fieldCustomer')),
       fieldModel('lines', newFields.lines, t('quote.fieldLines'), { placeholder: '10 x SKU-1\n5 x SKU-2' }),
@@ -40,11 +36,7 @@ export function newQuoteForm(ctx: CommandContext): FormModel {
 
 export function rejectForm(ctx: CommandContext, quoteId: string): FormModel {
   return {
-    kind: 'form',
-    formId: 'quote.reject',
-    title: ctx.t('quote.rejectTitle'),
-    submit: ctx.t('quote.reject'),
-    close: ctx.t('common.cancel'),
+    ...formFrame(ctx.t, 'quote.reject', 'quote.rejectTitle', 'quote.reject'),
     metadata: { quoteId },
     fields: [fieldModel('comment', rejectFields.comment, ctx.t('quote.rejectComment'))],
   };

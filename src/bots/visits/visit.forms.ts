@@ -9,7 +9,7 @@ import { rescheduleVisit } from '../../domain/activities/reschedule-visit';
 import { getCustomerName } from '../../domain/customers/get-customer-name';
 import { z } from 'zod';
 import { done, type CommandContext } from '../pipeline/context';
-import { fieldModel, type FieldSpecs } from '../pipeline/form-spec';
+import { fieldModel, formFrame, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
 import { id, noMetadata } from '../pipeline/values';
 
@@ -44,13 +44,11 @@ const rescheduleFields = { when: { type: 'datetime' } } as const satisfies Field
 
 const visitMetadata = z.object({ visitId: id });
 
-const frame = (ctx: CommandContext, formId: FormModel['formId'], title: string) => ({ kind: 'form' as const, formId, title: ctx.t(title), submit: ctx.t('common.save'), close: ctx.t('common.cancel') });
-
 export function visitLogForm(ctx: CommandContext, customer?: Preset): FormModel {
   const { t } = ctx;
   const f = logFields;
   return {
-    ...frame(ctx, 'visit.log', 'visit.formLogTitle'),
+    ...formFrame(ctx.t, 'visit.log', 'visit.formLogTitle'),
     fields: [
       fieldModel('customer', f.customer, t('visit.fieldCustomer'), { initial: customer }),
       fieldModel('type', f.type, t('visit.fieldType'), { initial: 'visit', optionLabel: (v) => t(`visit.types.${v}`) }),
@@ -65,7 +63,7 @@ export function visitLogForm(ctx: CommandContext, customer?: Preset): FormModel 
 export function visitPlanForm(ctx: CommandContext, customer?: Preset): FormModel {
   const { t } = ctx;
   return {
-    ...frame(ctx, 'visit.plan', 'visit.formPlanTitle'),
+    ...formFrame(ctx.t, 'visit.plan', 'visit.formPlanTitle'),
     fields: [
       fieldModel('customer', planFields.customer, t('visit.fieldCustomer'), { initial: customer }),
       fieldModel('when', planFields.when, t('visit.fieldWhen')),
@@ -79,7 +77,7 @@ export function visitOutcomeForm(ctx: CommandContext, visitId: string): FormMode
   const { t } = ctx;
   const f = outcomeFields;
   return {
-    ...frame(ctx, 'visit.outcome', 'visit.formOutcomeTitle'),
+    ...formFrame(ctx.t, 'visit.outcome', 'visit.formOutcomeTitle'),
     metadata: { visitId },
     fields: [
       fieldModel('outcome', f.outcome, t('visit.fieldOutcome'), { initial: 'met', optionLabel: (v) => t(`visit.outcomes.${v}`) }),
@@ -94,7 +92,7 @@ export function visitOutcomeForm(ctx: CommandContext, visitId: string): FormMode
 
 export function visitRescheduleForm(ctx: CommandContext, visit: Interaction): FormModel {
   return {
-    ...frame(ctx, 'visit.reschedule', 'visit.formRescheduleTitle'),
+    ...formFrame(ctx.t, 'visit.reschedule', 'visit.formRescheduleTitle'),
     metadata: { visitId: visit.id },
     fields: [fieldModel('when', rescheduleFields.when, ctx.t('visit.fieldWhen'), { initial: visit.scheduledAt ?? undefined })],
   };
