@@ -133,7 +133,7 @@ describe('Teams: the same activity posted twice', () => {
     const before = { effects: await effects(), audits: await audits(auditAction), answers: answersIn(repOnTeams, marker) };
     await postTwice(w.activity(repOnTeams, { type: 'message', text }));
     await w.teams.waitFor((s) => s.conversationId === `a:${repOnTeams.aadObjectId}` && JSON.stringify(s.activity).includes(marker) && w.teams.sent.indexOf(s) >= 0 && answersIn(repOnTeams, marker) > before.answers, 10_000);
-    await sleep(1500);
+    await sleep(800);
     expect(await effects()).toBe(before.effects + 1);
     expect(await audits(auditAction)).toBe(before.audits + 1);
     expect(answersIn(repOnTeams, marker)).toBe(before.answers + 1);

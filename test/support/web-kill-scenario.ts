@@ -12,9 +12,10 @@ import { createTestDatabase } from './test-database';
 export type KillScenario = {
   /** Writing commands per second, spread evenly. */
   rate: number;
-  seconds: number;
-  /** SIGKILL the web process this often (it is started again at once, on the same port). */
-  killEveryMs: number;
+  /** How many times the web process is SIGKILLed (and started again at once, on the same port). */
+  kills: number;
+  /** How long it serves after each start before it is killed, and after the last restart. */
+  upMs: number;
   /** The service's entry: compiled JavaScript for the benchmark, src/main.ts (tsx) for the test. */
   entry?: string;
   /** How long to wait, after the load, for every acknowledged command to be done. */
@@ -89,17 +90,18 @@ export async function runWebKillScenario(opts: KillScenario): Promise<KillResult
     let kills = 0;
     let restarting: Promise<void> | undefined;
     const started = Date.now();
-    let nextKill = started + opts.killEveryMs;
-    for (let seq = 0; Date.now() - started < opts.seconds * 1000; seq++) {
+    // The next kill comes once the process has served for upMs; after the last, the load ends as long after.
+    let nextKill = started + opts.upMs;
+    for (let seq = 0; kills < opts.kills || restarting || Date.now() < nextKill; seq++) {
       const due = started + (seq * 1000) / opts.rate;
       if (due > Date.now()) await sleep(due - Date.now());
-      if (Date.now() >= nextKill && !restarting) {
-        nextKill = Date.now() + opts.killEveryMs;
+      if (Date.now() >= nextKill && !restarting && kills < opts.kills) {
         kills++;
         const dying = web;
         dying.child.kill('SIGKILL');
         restarting = dying.exit.then(async () => {
           web = await startWeb();
+          nextKill = Date.now() + opts.upMs;
           restarting = undefined;
         });
       }
