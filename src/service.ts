@@ -52,7 +52,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   const web = queues ? await startWeb({ config, orm, redis, logger, queues, chat, stoppables, isShuttingDown: () => state.shuttingDown }) : undefined;
   let worker: RunningWorker | undefined;
   if (config.role === 'worker' || config.role === 'all') {
-    worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools, chat.slackClients), commands: chat.runner });
+    worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools, chat.slackClients), commands: chat.runner, housekeeping: () => chat.pipeline.forgetOld() });
     stoppables.push({ name: 'worker', stop: worker.stop });
   }
 

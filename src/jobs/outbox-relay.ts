@@ -15,6 +15,8 @@ export type RelayOptions = {
   batchSize?: number;
   /** A Redis call taking longer than this counts as Redis being down. */
   redisTimeoutMs?: number;
+  /** Other clean-up to run with each sweep (given by the service: the chat layer forgets old request keys). */
+  housekeeping?: () => Promise<void>;
 };
 
 type Row = { id: string; tenant_id: string; topic: string; aggregate_id: string; action: 'schedule' | 'cancel'; due_ms: number | null; payload: Record<string, unknown> };
@@ -179,6 +181,7 @@ export class OutboxRelay {
     }
     if (finished.length) await em.execute(`update outbox set settled_at = now() where id in (${finished.map(() => '?').join(', ')})`, finished);
     await em.execute(`delete from outbox where id in (select id from outbox where settled_at < now() - interval '7 days' limit 5000)`);
+    await this.options.housekeeping?.();
     await withTimeout(ensureSchedules(this.queues, { onlyIfMissing: true }), this.redisTimeoutMs);
     return { republished: lost.length, settled: finished.length };
   }

@@ -107,6 +107,8 @@ export type WorkerDeps = {
   notifier: (tools: NotifierTools) => Notifier;
   /** Runs chat commands the web process queued (none configured: they are dropped with a log line). */
   commands?: ChatCommandRunner;
+  /** Clean-up run with every outbox sweep. */
+  housekeeping?: () => Promise<void>;
   clock?: Clock;
 };
 
@@ -139,7 +141,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger });
   const { workers, connections } = queueWorkers(config, log, run);
 
-  const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs });
+  const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs, housekeeping: deps.housekeeping });
   relay.start();
   // Not awaited: with Redis down at start-up this waits for it (and the sweeper checks again later)
   // while the process comes up and can still be stopped cleanly.

@@ -193,20 +193,23 @@ describe('hostile payloads', () => {
 });
 
 /**
- * The longest the event loop was held while one heavy request was handled. A stall of the
- * machine (another process on the core) can show up once; a request that blocks shows every time,
- * so the best of three tries is what the request itself costs.
+ * How long one heavy request held the event loop: the longest delay the loop saw while it was
+ * handled, and the CPU time the process spent on it (the service runs in this process). A starved
+ * machine stretches the first but not the second; a request that blocks shows in both, every
+ * time. The best of three tries is what the request itself costs.
  */
-async function longestStall(send: () => Promise<unknown>): Promise<number> {
-  let best = Infinity;
-  for (let attempt = 0; attempt < 3 && best >= 100; attempt++) {
+async function cost(send: () => Promise<unknown>): Promise<{ stallMs: number; cpuMs: number }> {
+  let best = { stallMs: Infinity, cpuMs: Infinity };
+  for (let attempt = 0; attempt < 3 && (best.stallMs >= 100 || best.cpuMs >= 100); attempt++) {
     const h = monitorEventLoopDelay({ resolution: 5 });
+    const cpu = process.cpuUsage();
     h.enable();
     await send();
     h.disable();
-    best = Math.min(best, h.max / 1e6);
+    const used = process.cpuUsage(cpu);
+    best = { stallMs: Math.min(best.stallMs, h.max / 1e6), cpuMs: Math.min(best.cpuMs, (used.user + used.system) / 1000) };
   }
-  return best;
+  return { stallMs: Math.round(best.stallMs), cpuMs: Math.round(best.cpuMs) };
 }
 
 test('no single request holds the event loop for 100 ms, however large', async () => {
@@ -221,7 +224,8 @@ test('no single request holds the event loop for 100 ms, however large', async (
     ['Teams button value of 900 KB', () => w.postTeams(w.activity(onTeams, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'customer.pick', data: { value: big(900_000) } } } }))],
     ['Teams body of 1.2 MB', () => w.postTeams({ ...w.activity(onTeams, { type: 'message' }), text: big(1_200_000) })],
   ];
-  const stalls: Record<string, number> = {};
-  for (const [name, send] of heavy) stalls[name] = Math.round(await longestStall(send));
-  expect(Object.entries(stalls).filter(([, ms]) => ms >= 100)).toEqual([]);
+  const costs: Record<string, { stallMs: number; cpuMs: number }> = {};
+  for (const [name, send] of heavy) costs[name] = await cost(send);
+  // Blocking for 100 ms takes 100 ms of CPU: a request under that cannot have held the loop so long.
+  expect(Object.entries(costs).filter(([, c]) => c.stallMs >= 100 && c.cpuMs >= 100)).toEqual([]);
 }, 60_000);

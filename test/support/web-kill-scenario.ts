@@ -74,8 +74,10 @@ export async function runWebKillScenario(opts: KillScenario): Promise<KillResult
     QUEUE_PREFIX: `sfa-kill-${runId}`, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', JOB_LOCK_MS: '5000', OUTBOX_POLL_MS: '200', ...opts.env,
   };
   const startWeb = () => spawnService({ ...env, SFA_ROLE: 'web', PORT: String(port) }, 30_000, opts.entry);
+  // The worker needs nothing the web process makes: both start at once.
+  const starting = spawnWorker({ ...env, WORKER_CONCURRENCY: '8' }, { entry: opts.entry });
   let web: SpawnedService = await startWeb();
-  let worker: SpawnedWorker | undefined;
+  let worker: SpawnedWorker | undefined = await starting;
   try {
     const em = db.orm.em.fork();
     const tenant = await em.findOneOrFail(Tenant, { slackTeamId: teamId });
@@ -83,7 +85,6 @@ export async function runWebKillScenario(opts: KillScenario): Promise<KillResult
     await em.flush();
     reps.forEach((rep, u) => em.create(Customer, { tenantId: tenant.id, name: customerName(u), searchName: searchNameOf(customerName(u)), ownerId: rep.id } as Customer));
     await em.flush();
-    worker = await spawnWorker({ ...env, WORKER_CONCURRENCY: '8' }, { entry: opts.entry });
 
     const outcomes = new Map<number, { key: string; acked: boolean }>();
     const inFlight: Promise<void>[] = [];

@@ -72,6 +72,11 @@ export class ChatPipeline {
     await requestLog.markAnswered(this.deps.orm.em.fork(), logged.tenantId, logged.key);
   }
 
+  /** Request keys a week old can no longer arrive again: their records go. */
+  async forgetOld(): Promise<void> {
+    await requestLog.forgetOld(this.deps.orm.em.fork());
+  }
+
   /** Sending failed: the next try of this command may send it. */
   async releaseAnswer(logged: { tenantId: string; key: string }): Promise<void> {
     await requestLog.releaseAnswer(this.deps.orm.em.fork(), logged.tenantId, logged.key);
