@@ -59,7 +59,8 @@ async function fingerprint(): Promise<Record<string, string>> {
   return out;
 }
 
-const leaks = /\b(select|insert|update|delete)\b[^.]*\b(from|into|set|where)\b|tenant_id|syntax|violates|relation "|column "|invalid input|mikro-?orm|knex|\bat \S+ \(|Error:|undefined|\[object Object\]/i;
+// SQL, stack traces, library text — and "something went wrong": every hostile payload has a proper answer.
+const leaks = /\b(select|insert|update|delete)\b[^.]*\b(from|into|set|where)\b|tenant_id|syntax|violates|relation "|column "|invalid input|mikro-?orm|knex|\bat \S+ \(|Error:|undefined|\[object Object\]|Something went wrong|系统出错/i;
 const seenBodies: string[] = [];
 const record = (body: unknown) => {
   seenBodies.push(typeof body === 'string' ? body : JSON.stringify(body));
@@ -83,6 +84,7 @@ async function each<T>(items: T[], send: (item: T) => Promise<{ status: number; 
 
 const big = (n: number) => 'x'.repeat(n);
 const operator = { $ne: '' };
+const like = { $like: '%' };
 
 /**
  * Values a button could carry if the client lied: nonsense, operators, huge, another tenant's
@@ -95,10 +97,10 @@ function hostileValues(action: string): unknown[] {
     : action.startsWith('customer.')
       ? [JSON.stringify({ c: operator, i: { do: 'show' } }), JSON.stringify({ c: other.customer, i: { do: 'log', notes: 'sneaky' } }), JSON.stringify({ name: big(5000), i: { do: 'show' } }), JSON.stringify({ name: 'X', i: { do: 'quote', lines: [{ quantity: 1e20, sku: operator }] } })]
       : [];
-  return ['', 'abc', '1e20', '-1', JSON.stringify(operator), big(1999), randomUUID(), ...ids, ...shaped];
+  return ['', 'abc', '1e20', '-1', JSON.stringify(operator), JSON.stringify(like), big(1999), randomUUID(), ...ids, ...shaped];
 }
 
-const teamsOnlyValues: unknown[] = [operator, [1, 2], 12, null, true, { value: operator }, big(700_000)];
+const teamsOnlyValues: unknown[] = [operator, like, [1, 2], 12, null, true, { value: operator }, big(700_000)];
 
 describe('hostile payloads', () => {
   let before: Record<string, string>;
@@ -122,7 +124,7 @@ describe('hostile payloads', () => {
     });
   }, 120_000);
 
-  const hostileMetadata = [{}, { quoteId: operator }, { quoteId: 'abc' }, { quoteId: other.quote }, { visitId: other.visit }, { visitId: operator }, { opportunityId: other.opportunity, shownStage: 'initial_contact' }, { opportunityId: 'x', shownStage: '$ne' }, { _k: operator }];
+  const hostileMetadata = [{}, { quoteId: operator }, { quoteId: like }, { quoteId: 'abc' }, { quoteId: other.quote }, { visitId: other.visit }, { visitId: operator }, { opportunityId: other.opportunity, shownStage: 'initial_contact' }, { opportunityId: 'x', shownStage: '$ne' }, { _k: operator }];
   const hostileFields = (): Record<string, unknown>[] => [
     {},
     { customer: other.customer, notes: 'theirs', title: 'theirs', amount: '1', lines: '1 x SKU-9', name: 'Target Corp', comment: 'no', reason: 'no', when: 'garbage', type: 'visit', owner: 'me', currency: 'CNY' },
@@ -229,3 +231,42 @@ test('no single request holds the event loop for 100 ms, however large', async (
   // Blocking for 100 ms takes 100 ms of CPU: a request under that cannot have held the loop so long.
   expect(Object.entries(costs).filter(([, c]) => c.stallMs >= 100 && c.cpuMs >= 100)).toEqual([]);
 }, 60_000);
+
+describe('the defects reported, each answered properly now', () => {
+  const textOf = (body: unknown) => JSON.stringify(body);
+
+  test('a modal with a callback id this app never rendered is acked at once and told it is out of date', async () => {
+    const before = w.fake.mark();
+    const res = await w.slack.viewSubmission('UHOSTILE', { callback_id: 'nope.form', private_metadata: JSON.stringify({ _ch: 'COLD' }) });
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(3000);
+    const posted = await w.fake.waitFor('chat.postEphemeral', (c) => c.seq > before && c.args.channel === 'COLD', 5000);
+    expect(textOf(posted.args)).toContain('out of date');
+  });
+
+  test('a modal without its metadata (which carried the visit) is answered, not crashed on', async () => {
+    const before = w.fake.mark();
+    const res = await w.slack.viewSubmission('UHOSTILE', { callback_id: 'visit.outcome', private_metadata: '', state: { values: { outcome: { outcome: { type: 'static_select', selected_option: { value: 'met' } } } } } });
+    expect([res.status, res.body]).toEqual([200, '']);
+    const posted = await w.fake.waitFor('chat.postMessage', (c) => c.seq > before && c.args.channel === 'UHOSTILE', 5000);
+    expect(textOf(posted.args)).toContain('out of date');
+  });
+
+  test('an id that is not one (quote.open "abc") and a page of 1e20 are out of date, never a database error', async () => {
+    for (const [action_id, value] of [['quote.open:0', 'abc'], ['customer.pool_page:0', '1e20'], ['visit.list_page:0', '99999999'], ['opp.list_page:0', 'team|1e20']]) {
+      const answer = w.fake.responseUrl();
+      const id = answer.split('/').at(-1)!;
+      await w.slack.blockAction('UHOSTILE', { action_id, value, responseUrl: answer });
+      const reply = await w.fake.waitFor('response', (r) => r.id === id, 5000);
+      expect(textOf(reply.body)).toContain('out of date');
+    }
+  });
+
+  test('Teams form metadata naming a quote by an operator rejects nothing', async () => {
+    const res = await w.postTeams(w.activity(onTeams, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'form:quote.reject', data: { metadata: { quoteId: operator }, comment: 'no' } } } }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('out of date');
+    const rejected = await w.em().getConnection().execute(`select count(*)::int as n from quotes where status = 'rejected'`);
+    expect(rejected[0].n).toBe(0);
+  });
+});

@@ -3,7 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import { toLocale } from '../../cards/i18n/i18n';
 import type { ChatIdentity } from '../../domain/org/register-chat-user';
 import type { User } from '../../domain/org/user.entity';
-import { Tenant } from '../../domain/tenants/tenant.entity';
+import { findWorkspaceTenant } from '../../domain/tenants/find-workspace-tenant';
+import type { Tenant } from '../../domain/tenants/tenant.entity';
 import type { ChatDirectory } from '../pipeline/identify';
 import type { Interaction } from '../pipeline/interaction';
 
@@ -66,7 +67,7 @@ const tenantCacheMs = 60_000;
 export async function slackTenantOf(em: EntityManager, teamId: string): Promise<Tenant | null> {
   const hit = tenantCache.get(teamId);
   if (hit && hit.until > Date.now()) return hit.tenant;
-  const tenant = await em.findOne(Tenant, { slackTeamId: teamId });
+  const tenant = await findWorkspaceTenant(em, 'slack', teamId);
   if (tenant) tenantCache.set(teamId, { tenant, until: Date.now() + tenantCacheMs });
   else tenantCache.delete(teamId);
   return tenant;

@@ -5,7 +5,8 @@ import type { MikroORM } from '../../db/orm';
 import type { ChatIdentity } from '../../domain/org/register-chat-user';
 import type { User } from '../../domain/org/user.entity';
 import { ensureWorkspaceTenant } from '../../domain/tenants/ensure-workspace-tenant';
-import { Tenant } from '../../domain/tenants/tenant.entity';
+import { findWorkspaceTenant } from '../../domain/tenants/find-workspace-tenant';
+import type { Tenant } from '../../domain/tenants/tenant.entity';
 import type { ChatDirectory } from '../pipeline/identify';
 import type { Interaction } from '../pipeline/interaction';
 import type { TeamsConversation } from './teams-activity';
@@ -25,7 +26,7 @@ export class TeamsDirectory implements ChatDirectory {
     if (hit && hit.until > Date.now()) return hit.tenant;
     // Created outside the interaction's transaction: two first messages at once must not abort it.
     const tenant =
-      (await em.findOne(Tenant, { teamsTenantId: interaction.workspaceId })) ??
+      (await findWorkspaceTenant(em, 'teams', interaction.workspaceId)) ??
       (await ensureWorkspaceTenant(this.orm.em.fork(), { platform: 'teams', workspaceId: interaction.workspaceId, name: `Teams ${interaction.workspaceId.slice(0, 8)}` }));
     tenantCache.set(interaction.workspaceId, { tenant, until: Date.now() + 60_000 });
     return tenant;
