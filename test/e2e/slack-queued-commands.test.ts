@@ -2,6 +2,7 @@ import { Interaction } from '../../src/domain/activities/interaction.entity';
 import { Opportunity } from '../../src/domain/opportunities/opportunity.entity';
 import { createChatLayer } from '../../src/bots/chat-layer';
 import type { QueuedChatCommand } from '../../src/bots/pipeline/queued-command';
+import { User } from '../../src/domain/org/user.entity';
 import { createLogger } from '../../src/logger';
 import { makeCustomer, makeUser } from '../support/factories';
 import { startSlackWorld, teamId, type SlackWorld } from '../support/slack-world';
@@ -43,6 +44,15 @@ describe('queued Slack commands', () => {
     expect(res.ack.text).toContain('正在处理');
     expect(JSON.stringify(res.body)).toContain('Queue Corp');
     expect(await w.em().count(Interaction, { notes: '见了采购经理' })).toBe(1);
+  });
+
+  test('someone whose commands all go to the worker gets the ack in their language from the second one on', async () => {
+    await makeUser(w.em(), w.tenant, { slackUserId: 'UQZH', name: '李娜', locale: 'zh-CN' });
+    await makeCustomer(w.em(), w.tenant, (await w.em().findOneOrFail(User, { slackUserId: 'UQZH' })), '队列公司');
+    await w.slack.command('UQZH', '/visit', '队列公司 第一次');
+    const second = await w.slack.command('UQZH', '/visit', '队列公司 第二次');
+    expect(second.ack.text).toContain('正在处理');
+    expect(JSON.stringify(second.body)).toContain('已记录');
   });
 
   test('a job run twice for one request (a worker crashed after writing) writes once and answers once', async () => {

@@ -30,8 +30,8 @@ export async function oppCommand(ctx: CommandContext, text: string): Promise<Com
     }
     case 'invalid': {
       const customer = parsed.understood?.customer;
-      if (parsed.reason === 'missing_amount' && customer) return card({ kind: 'card', tone: 'warn', text: t('opp.missingAmount', { customer: clip(customer, 100), example: parsed.example }) });
-      if (parsed.reason === 'missing_title') return card({ kind: 'card', tone: 'warn', text: t('opp.missingTitle', { example: parsed.example }) });
+      if (parsed.reason === 'missing_amount' && customer) return card({ kind: 'card', tone: 'warn', text: t('opp.missingAmount', { customer: clip(customer, 100), example: t('examples.oppNew') }) });
+      if (parsed.reason === 'missing_title') return card({ kind: 'card', tone: 'warn', text: t('opp.missingTitle', { example: t('examples.oppNew') }) });
       return card({ kind: 'card', tone: 'warn', text: t('help.opp') });
     }
   }

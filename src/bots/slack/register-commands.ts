@@ -6,7 +6,7 @@ import { toQueued } from '../pipeline/queued-command';
 import { replyCard } from '../pipeline/reply-card';
 import { maxCommandText } from '../pipeline/steps';
 import { commandNamed, commands } from '../registry';
-import { ackLocaleOf } from './slack-directory';
+import { ackLocaleOf, knowsLocaleOf } from './slack-directory';
 import { beforeAckDeadline, runSafely, type SlackDeps } from './slack-deps';
 import { commandInteraction, commandSchema, type SlackCommandPayload } from './slack-payloads';
 import { ephemeral, formView } from './slack-reply';
@@ -38,6 +38,7 @@ export function registerCommands(app: App, deps: SlackDeps): void {
 /** A write: durable first (Redis, else PostgreSQL), then the ack, then the worker may answer. */
 async function queue(deps: SlackDeps, interaction: Interaction & { inbound: { kind: 'command' } }, c: SlackCommandPayload, ack: Ack): Promise<void> {
   const locale = ackLocaleOf(c.team_id, c.user_id);
+  const guessed = !knowsLocaleOf(c.team_id, c.user_id);
   const command = toQueued(interaction, { responseUrl: c.response_url });
   const release = await deps.intake!.submit(command, () => deps.tenantIdOf(c.team_id)).catch((err: Error) => {
     deps.logger.error({ err: err.message }, 'could not keep a command anywhere: refused');
@@ -46,6 +47,7 @@ async function queue(deps: SlackDeps, interaction: Interaction & { inbound: { ki
   if (!release) return ack({ response_type: 'ephemeral', text: translator(locale)('errors.busy') });
   await ack({ response_type: 'ephemeral', text: workingText(locale) });
   release();
+  if (guessed) void deps.learnLocale(c.team_id, c.user_id).catch(() => undefined);
 }
 
 /** A read or a quick write: answered in the ack, or by response_url if it takes longer than Slack waits. */

@@ -15,7 +15,7 @@ import { registerCommands } from './register-commands';
 import { registerEvents } from './register-events';
 import { registerOptions } from './register-options';
 import { registerViews } from './register-views';
-import { SlackDirectory, slackTenantOf } from './slack-directory';
+import { learnLocaleOf, SlackDirectory, slackTenantOf } from './slack-directory';
 import type { SlackDeps } from './slack-deps';
 
 export type SlackBot = { app: App; stop: () => Promise<void> };
@@ -72,6 +72,7 @@ export async function startSlackBot(deps: { config: Config; orm: MikroORM; logge
     pipeline: deps.pipeline,
     directory: (client) => new SlackDirectory(slack.adminUserIds, () => client),
     tenantIdOf: async (teamId) => (await slackTenantOf(orm.em.fork(), teamId))?.id ?? null,
+    learnLocale: (teamId, userId) => learnLocaleOf(orm.em.fork(), teamId, userId),
     intake: deps.intake,
     logger: log,
     installationStore,

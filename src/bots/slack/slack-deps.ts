@@ -13,6 +13,8 @@ export type SlackDeps = {
   pipeline: ChatPipeline;
   directory: (client: WebClient) => ChatDirectory;
   tenantIdOf: (teamId: string) => Promise<string | null>;
+  /** Learns a person's language after an ack that could not know it (their commands all went to the worker). */
+  learnLocale: (teamId: string, userId: string) => Promise<void>;
   intake?: CommandIntake;
   logger: Logger;
   installationStore?: PostgresInstallationStore;

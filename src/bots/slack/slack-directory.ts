@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { WebClient } from '@slack/web-api';
 import { toLocale } from '../../cards/i18n/i18n';
-import type { ChatIdentity } from '../../domain/org/register-chat-user';
+import { findChatUser, type ChatIdentity } from '../../domain/org/register-chat-user';
 import type { User } from '../../domain/org/user.entity';
 import { findWorkspaceTenant } from '../../domain/tenants/find-workspace-tenant';
 import type { Tenant } from '../../domain/tenants/tenant.entity';
@@ -59,6 +59,16 @@ export function ackLocaleOf(teamId: string, slackUserId: string): string {
 }
 
 const knownLocales = new Map<string, string>();
+
+/** Whether this process has seen the person's language yet. */
+export const knowsLocaleOf = (teamId: string, slackUserId: string): boolean => knownLocales.has(`${teamId}:${slackUserId}`);
+
+/** The person's language for the next ack, learnt off the ack path. */
+export async function learnLocaleOf(em: EntityManager, teamId: string, slackUserId: string): Promise<void> {
+  const tenant = await slackTenantOf(em, teamId);
+  const user = tenant ? await findChatUser(em, tenant.id, { platform: 'slack', teamId, userId: slackUserId }) : null;
+  if (user) knownLocales.set(`${teamId}:${slackUserId}`, user.locale);
+}
 
 // Workspaces change tenants never and settings rarely: a minute-old copy saves a query per request.
 const tenantCache = new Map<string, { tenant: Tenant; until: number }>();

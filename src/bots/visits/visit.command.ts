@@ -45,10 +45,10 @@ export async function visitCommand(ctx: CommandContext, text: string): Promise<C
     case 'invalid': {
       if (parsed.reason === 'missing_when') {
         const customer = parsed.understood?.customer;
-        if (customer) return card({ kind: 'card', tone: 'warn', text: t('visit.missingWhen', { customer: clip(customer, 100), example: parsed.example }) });
+        if (customer) return card({ kind: 'card', tone: 'warn', text: t('visit.missingWhen', { customer: clip(customer, 100), example: t('examples.visitPlan') }) });
         return form(visitPlanForm(ctx));
       }
-      return card({ kind: 'card', tone: 'warn', text: t('visit.missingCustomer', { example: parsed.example }) });
+      return card({ kind: 'card', tone: 'warn', text: t('visit.missingCustomer', { example: t('examples.visitPlan') }) });
     }
   }
 }

@@ -146,6 +146,12 @@ export const en = {
     allowDuplicate: 'create anyway',
     other: 'a value',
   },
+  /** Examples shown when a command was not understood, in the reader's words. */
+  examples: {
+    visitLog: '/visit ACME met the CFO, wants a quote',
+    visitPlan: '/visit plan ACME tomorrow 10am pricing review',
+    oppNew: '/opp new ACME 50000 Pilot project',
+  },
   help: {
     visit: [
       '*/visit* — log and plan customer visits',

@@ -144,6 +144,11 @@ export const zhCN: Messages = {
     allowDuplicate: '仍然创建',
     other: '某个值',
   },
+  examples: {
+    visitLog: '/visit 华为 见了采购经理，想要报价',
+    visitPlan: '/visit 计划 华为 明天下午3点 谈价格',
+    oppNew: '/opp 新建 华为 5万 试点项目',
+  },
   help: {
     visit: [
       '*/visit* — 记录和计划客户拜访',

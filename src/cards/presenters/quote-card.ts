@@ -32,7 +32,8 @@ export function quoteCard(view: QuoteView, { t, user }: Reader, header?: string)
     sections: [
       {
         lines: view.lines.slice(0, 20).map((l) => {
-          const rules = l.applied.filter((a) => a.kind !== 'list').map((a) => a.name);
+          // Rules are named by the admins who made them; the extra discount is ours to say in the reader's language.
+          const rules = l.applied.filter((a) => a.kind !== 'list').map((a) => (a.kind === 'extra' ? `${t('quote.extraDiscount')} ${trimPercent(extra)}%` : a.name));
           return `${l.quantity} × ${clip(l.name, 40)} (${l.sku}) @ ${money(l.unitPrice)} = *${money(l.total)}*${rules.length ? ` · ${clip(rules.join(', '), 80)}` : ''}`;
         }),
       },

@@ -31,3 +31,13 @@ test.each([
   expect(discountShown(stored)).toBe(shown);
   expect(discountShown(stored, 'zh-CN')).toBe(shown);
 });
+
+test('the extra discount on a line reads in the reader\'s language; rules keep the names admins gave them', () => {
+  const v = view('3.000');
+  (v as { lines: unknown[] }).lines = [
+    { quantity: 10, name: 'Widget', sku: 'SKU-1', unitPrice: '97.00', total: '970.00', applied: [{ kind: 'list', name: 'List price' }, { kind: 'volume', name: '大客户批量价' }, { kind: 'extra', name: 'Extra discount 3%' }] },
+  ];
+  const zh = JSON.stringify(quoteCard(v, { t: translator('zh-CN'), user: { id: 'u1', locale: 'zh-CN' } as User }));
+  expect(zh).toContain('大客户批量价, 额外折扣 3%');
+  expect(zh).not.toMatch(/Extra discount|List price/);
+});
