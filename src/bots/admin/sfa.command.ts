@@ -9,7 +9,7 @@ import { listTeamMembers } from '../../domain/org/list-team-members';
 import { moveUserToUnit } from '../../domain/org/move-user-to-unit';
 import { setUnitManager } from '../../domain/org/set-unit-manager';
 import { setUserRole } from '../../domain/org/set-user-role';
-import { limitOf } from '../../domain/quotes/approval-policy';
+import { getApprovalLimits } from '../../domain/quotes/get-approval-limits';
 import { setApprovalPolicy } from '../../domain/quotes/set-approval-policy';
 import { requireRole, resolveAccess } from '../../domain/shared/access';
 import { card, type CommandContext, type CommandResult } from '../pipeline/context';
@@ -88,13 +88,11 @@ const adminHandlers: AdminHandlers = {
 /** Shows the approval limits, or sets the ones named (a percent per role, and quote totals). */
 async function approvals(ctx: CommandContext, parsed: Extract<AdminCommand, { kind: 'admin_approvals' }>): Promise<CardModel> {
   const { t } = ctx;
-  const current = ctx.tenant.approvalPolicy;
-  const limit = (role: 'rep' | 'manager', percent?: string, total?: string) =>
-    percent || total ? { [role]: { ...limitOf(current, role)!, ...(percent ? { maxPercentOff: percent } : {}), ...(total ? { maxTotal: total } : {}) } } : {};
+  const limit = (role: 'rep' | 'manager', percent?: string, total?: string) => (percent || total ? { [role]: { ...(percent ? { maxPercentOff: percent } : {}), ...(total ? { maxTotal: total } : {}) } } : {});
   const changes = { ...limit('rep', parsed.rep, parsed.repTotal), ...limit('manager', parsed.manager, parsed.managerTotal) };
-  const tenant = Object.keys(changes).length ? await setApprovalPolicy(ctx.em, ctx.actor, changes) : ctx.tenant;
-  const rep = limitOf(tenant.approvalPolicy, 'rep')!;
-  const manager = limitOf(tenant.approvalPolicy, 'manager')!;
+  const changed = Object.keys(changes).length > 0;
+  if (changed) await setApprovalPolicy(ctx.em, ctx.actor, changes);
+  const { rep, manager } = await getApprovalLimits(ctx.em, ctx.actor);
   const totals = [rep.maxTotal ? t('admin.approvalsRepTotal', { total: rep.maxTotal }) : '', manager.maxTotal ? t('admin.approvalsManagerTotal', { total: manager.maxTotal }) : ''].filter(Boolean).join(' ');
-  return { kind: 'card', tone: Object.keys(changes).length ? 'ok' : 'info', text: `${t('admin.approvals', { rep: rep.maxPercentOff, manager: manager.maxPercentOff })}${totals ? ` ${totals}` : ''}` };
+  return { kind: 'card', tone: changed ? 'ok' : 'info', text: `${t('admin.approvals', { rep: rep.maxPercentOff, manager: manager.maxPercentOff })}${totals ? ` ${totals}` : ''}` };
 }

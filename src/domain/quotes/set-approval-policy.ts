@@ -1,27 +1,37 @@
-import { z } from 'zod';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { requireRole, resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
 import { parseInput } from '../shared/validate';
 import { Tenant } from '../tenants/tenant.entity';
-import type { ApprovalPolicy } from './approval-policy';
+import { limitOf, type RoleLimit } from './approval-policy';
 
-const limit = z.object({
-  maxPercentOff: z.string().regex(/^\d{1,3}(\.\d{1,3})?$/, 'must be a percentage').refine((v) => Number(v) <= 100, 'must be at most 100'),
-  maxTotal: z.string().regex(/^\d{1,14}(\.\d{1,2})?$/, 'must be an amount').nullish(),
-});
+const limit = z
+  .object({
+    maxPercentOff: z.string().regex(/^\d{1,3}(\.\d{1,3})?$/, 'must be a percentage').refine((v) => Number(v) <= 100, 'must be at most 100'),
+    maxTotal: z.string().regex(/^\d{1,14}(\.\d{1,2})?$/, 'must be an amount').nullish(),
+  })
+  .partial();
 const schema = z.object({ rep: limit.optional(), manager: limit.optional() });
 
-/** Admins set how much extra discount (and, optionally, what total) reps may give and managers approve. */
-export async function setApprovalPolicy(em: EntityManager, actor: Actor, input: ApprovalPolicy): Promise<Tenant> {
+export type ApprovalPolicyChange = Partial<Record<'rep' | 'manager', Partial<RoleLimit>>>;
+
+/**
+ * Admins set how much extra discount (and, optionally, what total) reps may give and managers
+ * approve. Only what is named changes: the rest is kept as it stands in the database now (two
+ * admins changing different limits at once both keep theirs).
+ */
+export async function setApprovalPolicy(em: EntityManager, actor: Actor, input: ApprovalPolicyChange): Promise<Tenant> {
   const data = parseInput(schema, input);
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
     requireRole(access, ['admin'], 'set approval limits');
-    const tenant = await tx.findOneOrFail(Tenant, { id: access.tenantId });
+    const tenant = await tx.findOneOrFail(Tenant, { id: access.tenantId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     const before = snapshot(tenant);
-    tenant.approvalPolicy = { ...tenant.approvalPolicy, ...data };
+    const merged = (role: 'rep' | 'manager') => (data[role] ? { [role]: { ...limitOf(tenant.approvalPolicy, role)!, ...data[role] } } : {});
+    tenant.approvalPolicy = { ...tenant.approvalPolicy, ...merged('rep'), ...merged('manager') };
     await tx.flush();
     recordAudit(tx, access, 'tenant.approval_policy', { type: 'tenant', id: tenant.id }, before, snapshot(tenant));
     return tenant;

@@ -6,6 +6,7 @@ import { PriceRule } from '../../../src/domain/products/price-rule.entity';
 import { Product } from '../../../src/domain/products/product.entity';
 import { advanceQuote, expireQuotes } from '../../../src/domain/quotes/advance-quote';
 import { createQuote } from '../../../src/domain/quotes/create-quote';
+import { getApprovalLimits } from '../../../src/domain/quotes/get-approval-limits';
 import { setApprovalPolicy } from '../../../src/domain/quotes/set-approval-policy';
 import { decideQuote } from '../../../src/domain/quotes/decide-quote';
 import { Quote, QuoteLine } from '../../../src/domain/quotes/quote.entity';
@@ -131,4 +132,15 @@ test('approval limits are the admin\'s to set', async () => {
   expect((await quote(w.repA.actor, acmeA, '7')).status).toBe('approved');
   expect((await quote(w.repA.actor, acmeA, '9')).status).toBe('pending_approval');
   await setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '5' } });
+});
+
+test('two admins changing different limits at once both keep theirs', async () => {
+  await Promise.all([
+    setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxTotal: '500' } }),
+    setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '6' } }),
+    setApprovalPolicy(db.em(), w.admin.actor, { manager: { maxPercentOff: '12' } }),
+  ]);
+  expect(await getApprovalLimits(db.em(), w.admin.actor)).toEqual({ rep: { maxPercentOff: '6', maxTotal: '500' }, manager: { maxPercentOff: '12' } });
+  await expect(getApprovalLimits(db.em(), w.manager.actor)).rejects.toMatchObject({ code: 'forbidden' });
+  await setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '5', maxTotal: null }, manager: { maxPercentOff: '15' } });
 });
