@@ -81,7 +81,7 @@ async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => P
   const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, deps.redis), isShuttingDown: deps.isShuttingDown });
   if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
   // A queued command this process kept in PostgreSQL (Redis did not answer) is run here at once.
-  const intake = new CommandIntake(queues, orm, logger, (command) => chat.runner.run(command, { final: true }), { ...defaultIntakeOptions, takeoverMs: config.jobs.lockMs });
+  const intake = new CommandIntake(queues, orm, logger, (command) => chat.runner.run(command, { final: false }), { ...defaultIntakeOptions, takeoverMs: config.jobs.lockMs });
   // Loaded only here: a worker-only process never needs Bolt.
   const { startSlackBot } = require('./bots/slack/slack-bot') as typeof import('./bots/slack/slack-bot');
   const slack = await startSlackBot({ config, orm, logger, http: app, pipeline: chat.pipeline, intake });

@@ -12,7 +12,7 @@ export type IntakeOptions = {
   holdMs: number;
   /** How long to wait for Redis before writing the command to PostgreSQL instead. */
   redisWaitMs: number;
-  /** How long to wait for PostgreSQL when Redis did not answer (the ack must leave within Slack's 3 s). */
+  /** How long to wait for PostgreSQL, in all, when Redis did not answer (the ack must leave within Slack's 3 s). */
   postgresWaitMs: number;
   /** A command kept in PostgreSQL is run by the web process at once; a worker takes it over after this (JOB_LOCK_MS). */
   takeoverMs: number;
@@ -53,9 +53,15 @@ export class CommandIntake {
     } catch (err) {
       this.warn(err as Error);
     }
-    const tenantId = await withTimeout(tenantOf(), this.options.postgresWaitMs, 'PostgreSQL');
-    if (!tenantId) throw new Error('unknown workspace');
-    const outboxId = await withTimeout(this.keep(command, tenantId), this.options.postgresWaitMs, 'PostgreSQL');
+    // One budget for both queries: the ack has to leave in time whichever of them is slow.
+    const outboxId = await withTimeout(
+      tenantOf().then((tenantId) => {
+        if (!tenantId) throw new Error('unknown workspace');
+        return this.keep(command, tenantId);
+      }),
+      this.options.postgresWaitMs,
+      'PostgreSQL',
+    );
     return () => void this.runHere(command).then(() => this.settle(outboxId), () => undefined);
   }
 

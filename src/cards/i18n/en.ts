@@ -87,7 +87,7 @@ export const en = {
     stale: 'This card is out of date; here is the current state.',
     outdatedCard: 'This card is out of date. Run the command again to get a fresh one.',
     badPayload: 'I could not read that request, so nothing was changed. Please try again.',
-    busy: 'I could not take that just now and nothing was saved. Please try again in a minute.',
+    busy: 'I could not confirm that I took this. If I did, the answer follows here within a minute — check before sending it again.',
   },
   /** What a field is called in a message about it; anything else is "a value". */
   fields: {
