@@ -6,14 +6,14 @@ import { replyCard } from '../pipeline/reply-card';
 import { teamsInteraction } from './teams-activity';
 import { runSafely, teamsFormValues, type TeamsDeps } from './teams-deps';
 import { formKey } from './teams-invokes';
-import { cardActivity, echoedForm } from './teams-render';
+import { cardActivity, echoedForm, withFormKey } from './teams-render';
 
 /** Forms open as Teams dialogs (task modules); a wrong value keeps the dialog open saying what to fix. */
 export function registerDialogs(app: Application<TurnState>, deps: TeamsDeps): void {
   app.taskModules.fetch(dialogOpenVerb, async (turn, _state, data: { form?: unknown }) => {
     const form = echoedForm(data?.form);
     if (!form) return translator(turn.activity.locale ?? 'en')('errors.outdatedCard');
-    return { title: form.title, width: 'medium', height: 'large', card: CardFactory.adaptiveCard(renderAdaptiveForm(form, { inDialog: true })) };
+    return { title: form.title, width: 'medium', height: 'large', card: CardFactory.adaptiveCard(renderAdaptiveForm(withFormKey(form), { inDialog: true })) };
   });
 
   app.taskModules.submit(dialogSubmitVerb, async (turn, _state, data: Record<string, unknown>) => {
@@ -23,7 +23,7 @@ export function registerDialogs(app: Application<TurnState>, deps: TeamsDeps): v
     const interaction = teamsInteraction(turn.activity, 'form', inbound, formKey(fields.metadata));
     if (!interaction) return null;
     const outcome = await runSafely(deps, interaction);
-    const t = translator(interaction.profile?.locale ?? 'en');
+    const t = translator(outcome.locale);
     const form = echoedForm(fields.form);
     if (outcome.reply.type === 'errors') {
       const problem = Object.values(outcome.reply.errors).join('\n');

@@ -11,14 +11,15 @@ import { formNamed } from '../pipeline/tables';
 export const cardActivity = (card: AdaptiveCard) => ({ attachments: [CardFactory.adaptiveCard(card)] });
 
 /**
- * A form sent to Teams carries a key of its own (`_k`): Teams gives each submission a new activity
- * id, so a dialog submitted twice is recognised by its form instead.
+ * Each opening of a dialog carries a key of its own (`_k`): Teams gives each submission a new
+ * activity id, so a dialog submitted twice is recognised by its key — while the same launcher
+ * opened again (a second visit to log) is a new form.
  */
 export const withFormKey = (form: FormModel): FormModel => ({ ...form, metadata: { ...(form.metadata ?? {}), _k: randomUUID() } });
 
 /** A reply as a Teams card: a form becomes a card whose button opens it as a dialog. */
 export function renderReply(reply: Reply, t: Translate): AdaptiveCard {
-  return reply.type === 'form' ? renderDialogLauncher(withFormKey(reply.form), t('common.open')) : renderAdaptiveCard(replyCard(reply, t));
+  return reply.type === 'form' ? renderDialogLauncher(reply.form, t('common.open')) : renderAdaptiveCard(replyCard(reply, t));
 }
 
 const text = (max: number) => z.string().max(max);
