@@ -1,4 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { importProducts } from '../../src/cli/import-products.command';
 import { ACTION_IDS } from '../../src/cards/slack';
@@ -20,6 +22,22 @@ import { makeCustomer, makeTenant, makeUnit, makeUser } from '../support/factori
  */
 let w: ChatWorld;
 let rep: User;
+
+/** Until the worker has nothing left in the commands queue (held, waiting or running), and its answers have gone. */
+async function commandsSettled(world: ChatWorld, timeoutMs = 20_000): Promise<void> {
+  const connection = new Redis(world.config.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('commands', { connection, prefix: world.config.jobs.queuePrefix });
+  try {
+    for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
+      if (Object.values(counts).every((n) => n === 0)) return void (await new Promise((r) => setTimeout(r, 300)));
+    }
+    throw new Error('queued commands did not finish');
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
 let onTeams: TeamsPerson;
 const other: Record<'customer' | 'visit' | 'opportunity' | 'quote', string> = { customer: '', visit: '', opportunity: '', quote: '' };
 
@@ -184,8 +202,8 @@ describe('hostile payloads', () => {
   }, 60_000);
 
   test('afterwards: nothing changed, no reply showed SQL or internals, the service still answers', async () => {
-    // Queued commands are released at their ack and run on the worker at once.
-    await new Promise((r) => setTimeout(r, 2000));
+    // Queued commands are released at their ack and run on the worker: every one has run before anything is counted.
+    await commandsSettled(w);
     expect(await fingerprint()).toEqual(before);
     const answers = [...seenBodies, ...w.fake.responses.map((r) => JSON.stringify(r.body)), ...w.fake.calls.map((c) => JSON.stringify(c.args)), ...w.teams.sent.map((s) => JSON.stringify(s.activity))];
     const leaked = answers.filter((a) => leaks.test(a)).map((a) => a.slice(0, 300));
