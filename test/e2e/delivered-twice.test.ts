@@ -74,6 +74,15 @@ describe('Slack: the same signed block_actions body twice', () => {
     expect(slackAnswers('create-twice')).toBe(1);
   });
 
+  test('create a customer and quote a product not in the catalog: refused whole — no customer, no audit row — and told why, once', async () => {
+    const before = await audits('customer.create');
+    await clickTwice('customer.create', encodeCreate('Half Done Ltd', { do: 'quote', lines: [{ quantity: 2, sku: 'NOT-SOLD' }] }), 'half-done');
+    expect(await w.em().count(Customer, { name: 'Half Done Ltd' })).toBe(0);
+    expect(await audits('customer.create')).toBe(before);
+    expect(slackAnswers('half-done')).toBe(1);
+    expect(JSON.stringify(w.fake.responses.find((r) => r.id === 'half-done'))).toContain('NOT-SOLD');
+  });
+
   test('approve: approved once, one audit row, one answer', async () => {
     const quote = await createQuote(w.em(), userActor(w.tenant.id, rep.id, 'rep'), { customerId: acme.id, lines: [{ sku: 'SKU-1', quantity: 1 }], extraPercentOff: '12' });
     expect(quote.status).toBe('pending_approval');
@@ -106,6 +115,8 @@ describe('Slack: the same view_submission twice', () => {
     const first = await w.slack.viewSubmission('UTWICE', { callback_id: callbackId, private_metadata: JSON.stringify({ _ch: 'CFORMS' }), state: { values: values() } });
     const again = await w.slack.raw(first.request.body, first.request.headers);
     expect([first.status, again.status, first.body]).toEqual([200, 200, '']);
+    // The confirmation is posted after the modal closes: wait for it, then for a second one that must not come.
+    await w.fake.waitFor('chat.postEphemeral', (c) => w.fake.calls.indexOf(c) >= before.posts && c.args.channel === 'CFORMS', 5000);
     await sleep(300);
     expect(await effects()).toBe(before.effects + 1);
     expect(await audits(auditAction)).toBe(before.audits + 1);

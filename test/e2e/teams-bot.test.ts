@@ -165,6 +165,14 @@ test('uninstalling the app stops proactive messages to that chat; a new message 
   expect(await state()).toBe(false);
   await say(amy, 'help');
   expect(await state()).toBe(true);
+
+  // Even when what they sent is refused (its own work rolled back), the chat is reachable again.
+  await post(teamsActivity(fake, amy, { type: 'installationUpdate', action: 'remove' }));
+  expect(await state()).toBe(false);
+  const missing = '00000000-0000-4000-8000-000000000000';
+  const refused = await post(teamsActivity(fake, amy, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'customer.open', data: { value: missing } }, trigger: 'manual' } }));
+  expect(JSON.stringify(await refused.json())).toMatch(/not found|find/i);
+  expect(await state()).toBe(true);
 });
 
 test('a form opens as a Teams dialog; a wrong customer keeps it open saying why; a right one logs the visit', async () => {
@@ -189,6 +197,14 @@ test('a form opens as a Teams dialog; a wrong customer keeps it open saying why;
   await invoke('task/submit', { ...submit, customer: 'ACME', type: 'visit', notes: 'dialog visit' });
   expect(await db.em().count(Interaction, { notes: 'dialog visit' })).toBe(1);
   await fake.waitFor((s) => fake.sent.indexOf(s) >= before && JSON.stringify(s.activity).includes('ACME'));
+
+  // Submit pressed twice in one dialog: one visit. The same launcher opened again: a new form, a second visit.
+  await invoke('task/submit', { ...submit, customer: 'ACME', type: 'visit', notes: 'dialog visit' });
+  expect(await db.em().count(Interaction, { notes: 'dialog visit' })).toBe(1);
+  const reopened = ((await invoke('task/fetch', open)).task.value as typeof fetched.task.value & { card: { content: typeof card } }).card.content.actions[0]!.data;
+  expect(reopened.metadata).not.toEqual(submit.metadata);
+  await invoke('task/submit', { ...reopened, customer: 'ACME', type: 'visit', notes: 'dialog visit' });
+  expect(await db.em().count(Interaction, { notes: 'dialog visit' })).toBe(2);
 });
 
 test('in a team channel: a manager subscribes it to the weekly report and the charts arrive there', async () => {

@@ -2,7 +2,7 @@ import { claimCustomer } from '../../domain/customers/claim-customer';
 import { createCustomer } from '../../domain/customers/create-customer';
 import { getCustomerName } from '../../domain/customers/get-customer-name';
 import { releaseCustomer } from '../../domain/customers/release-customer';
-import { isDomainError } from '../../domain/shared/domain-error';
+import type { DomainError } from '../../domain/shared/domain-error';
 import { card, type CommandContext, type CommandResult } from '../pipeline/context';
 import { defineAction } from '../pipeline/handlers';
 import { id, page } from '../pipeline/values';
@@ -11,22 +11,22 @@ import { duplicateReply } from './duplicate-reply';
 import { createValue, pickValue, type Intent } from './intent';
 import { runIntent } from './run-intent';
 
+type CreateRequest = { name: string; intent: Intent; force: boolean };
+
 /** Creates the customer typed in a command, then does what the command asked for with it. */
-async function createThen(ctx: CommandContext, request: { name: string; intent: Intent; force: boolean }): Promise<CommandResult> {
-  try {
-    const { customer } = await createCustomer(ctx.em, ctx.actor, { name: request.name, allowDuplicate: request.force });
-    return await runIntent(ctx, customer, request.intent);
-  } catch (err) {
-    if (isDomainError(err) && err.code === 'duplicate') return duplicateReply(ctx, err, request.name, request.intent);
-    throw err;
-  }
+async function createThen(ctx: CommandContext, request: CreateRequest): Promise<CommandResult> {
+  const { customer } = await createCustomer(ctx.em, ctx.actor, { name: request.name, allowDuplicate: request.force });
+  return runIntent(ctx, customer, request.intent);
 }
+
+/** A customer like it exists: offer those the person may see. */
+const onDuplicate = async (ctx: CommandContext, request: CreateRequest, err: DomainError) => (err.code === 'duplicate' ? duplicateReply(ctx, err, request.name, request.intent) : null);
 
 export const customerActions = {
   'customer.open': defineAction({ value: id, effect: 'read', run: async (ctx, customerId) => runIntent(ctx, await getCustomerName(ctx.em, ctx.actor, customerId), { do: 'show' }) }),
   'customer.pick': defineAction({ value: pickValue, effect: 'write', run: async (ctx, pick) => runIntent(ctx, await getCustomerName(ctx.em, ctx.actor, pick.customerId), pick.intent) }),
-  'customer.create': defineAction({ value: createValue, effect: 'write', run: createThen }),
-  'customer.create_anyway': defineAction({ value: createValue, effect: 'write', run: (ctx, request) => createThen(ctx, { ...request, force: true }) }),
+  'customer.create': defineAction({ value: createValue, effect: 'write', run: createThen, onRefusal: onDuplicate }),
+  'customer.create_anyway': defineAction({ value: createValue, effect: 'write', run: (ctx, request) => createThen(ctx, { ...request, force: true }), onRefusal: onDuplicate }),
   'customer.claim': defineAction({
     value: id,
     effect: 'write',

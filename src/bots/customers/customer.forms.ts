@@ -4,7 +4,6 @@ import { clip } from '../../cards/presenters/format';
 import type { FormModel } from '../../cards/reply-model';
 import { createCustomer } from '../../domain/customers/create-customer';
 import { tiers } from '../../domain/customers/customer.entity';
-import { isDomainError } from '../../domain/shared/domain-error';
 import { done, fieldErrors, type CommandContext } from '../pipeline/context';
 import { fieldModel, formFrame, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
@@ -45,23 +44,20 @@ export const customerForms = {
     fields,
     metadata: z.object({}).passthrough().transform(() => ({})),
     async submit(ctx, _meta, v) {
-      try {
-        const { customer } = await createCustomer(ctx.em, ctx.actor, {
-          name: v.name ?? '',
-          tier: v.tier,
-          region: v.region,
-          industry: v.industry,
-          phone: v.phone,
-          email: v.email,
-          address: v.address,
-          ownerId: v.owner === 'pool' ? null : undefined,
-          allowDuplicate: v.allowDuplicate === 'yes',
-        });
-        return done({ kind: 'card', tone: 'ok', text: ctx.t(customer.ownerId ? 'customer.created' : 'customer.createdPool', { name: customer.name }) });
-      } catch (err) {
-        if (isDomainError(err) && err.code === 'duplicate') return fieldErrors({ name: clip(errorText(err, ctx.t), 140) });
-        throw err;
-      }
+      const { customer } = await createCustomer(ctx.em, ctx.actor, {
+        name: v.name ?? '',
+        tier: v.tier,
+        region: v.region,
+        industry: v.industry,
+        phone: v.phone,
+        email: v.email,
+        address: v.address,
+        ownerId: v.owner === 'pool' ? null : undefined,
+        allowDuplicate: v.allowDuplicate === 'yes',
+      });
+      return done({ kind: 'card', tone: 'ok', text: ctx.t(customer.ownerId ? 'customer.created' : 'customer.createdPool', { name: customer.name }) });
     },
+    // A duplicate is said under the name, with whom to ask when it is another team's.
+    onRefusal: async (ctx, _meta, _values, err) => (err.code === 'duplicate' ? fieldErrors({ name: clip(errorText(err, ctx.t), 140) }) : null),
   }),
 };

@@ -16,7 +16,9 @@ export interface ChatDirectory {
   identity(interaction: Interaction): ChatIdentity;
   /** Someone seen for the first time: their profile (and, when the platform says, their home workspace). */
   profileOf(interaction: Interaction, tenant: Tenant): Promise<ChatProfile & { homeWorkspaceId?: string }>;
-  /** Anything to keep about the person's conversation (Teams: where to send reminders later). */
+  /** Work before the interaction's transaction, on a unit of work of its own (Teams: create the tenant of a new AAD tenant). */
+  prepare?(em: EntityManager, interaction: Interaction): Promise<void>;
+  /** After it, on its own: anything to keep about the person's conversation (Teams: where to send reminders later). */
   remember?(em: EntityManager, interaction: Interaction, user: User, tenant: Tenant): Promise<void>;
 }
 
@@ -52,7 +54,6 @@ export async function identify(em: EntityManager, interaction: Interaction, dire
   const user = await findChatUser(em, tenant.id, directory.identity(interaction));
   if (!user) throw new NotRegistered(tenant);
   if (!user.active) throw new Refusal('forbidden.unknown_user', user.locale);
-  await directory.remember?.(em, interaction, user, tenant);
   const access = directAccess(user);
   const actor: UserActor = { ...userActor(tenant.id, user.id, user.role), perRequest: access ? { access: Promise.resolve(access) } : {} };
   return { tenant, user, actor, t: translator(user.locale) };

@@ -1,9 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { errorCard } from '../../cards/i18n/error-text';
-import { translator, type Translate } from '../../cards/i18n/i18n';
+import { translator } from '../../cards/i18n/i18n';
 import type { MikroORM } from '../../db/orm';
-import { isDomainError } from '../../domain/shared/domain-error';
+import { isDomainError, type DomainError } from '../../domain/shared/domain-error';
 import type { Logger } from '../../logger';
 import { formErrors } from '../shared/form-errors';
 import type { CommandContext, Enqueue, Reply } from './context';
@@ -21,10 +21,16 @@ export type Outcome = {
   reply: Reply;
   /** Another delivery of this interaction already ran it: `reply` is what that one answered. */
   duplicate: boolean;
-  /** Whether this run should send the answer (always, except for a repeat whose answer someone else sends or sent). */
-  answer: boolean;
+  /**
+   * Who sends the answer: `send` — this run; `sent` — someone did already; `pending` — another
+   * run has claimed it and may still be sending (a queued command retries later, and takes it
+   * over when that claim has gone stale).
+   */
+  answer: 'send' | 'sent' | 'pending';
   /** The logged request to mark answered once sent (queued commands). */
   logged?: { tenantId: string; key: string };
+  /** The reader's language, for anything the platform adds around the reply. */
+  locale: string;
 };
 
 /** A repeat found when its record would be written: roll back what this run did. */
@@ -34,36 +40,46 @@ class Repeat extends Error {
   }
 }
 
+/** An unexpected failure, with the language of the person it happened to (for the "nothing was saved" reply). */
+export class InteractionFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly locale: string,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'InteractionFailed';
+  }
+}
+
+/** The reply to a failure nobody foresaw: "nothing was saved", in the person's language when known. */
+export function failedOutcome(err: unknown, fallbackLocale: string): Outcome {
+  const locale = err instanceof InteractionFailed ? err.locale : fallbackLocale;
+  return { reply: { type: 'card', card: { kind: 'card', tone: 'error', text: translator(locale)('errors.internal') } }, duplicate: false, answer: 'send', locale };
+}
+
 export type PipelineDeps = { orm: MikroORM; logger: Logger; enqueue?: Enqueue; answerClaimStaleMs: number };
 
 /**
  * Every interaction on either platform goes through here: identify the person, parse what they
  * sent with its schema, run its handler in one transaction — once per idempotency key when it
- * writes — and come back with one reply model. The only place a failure becomes words.
+ * writes — and come back with one reply model. A refusal rolls everything back; a handler that has
+ * something better to say about it says so afterwards, in a transaction of its own. The only
+ * place a failure becomes words.
  */
 export class ChatPipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
   async run(interaction: Interaction, directory: ChatDirectory, options: RunOptions = {}): Promise<Outcome> {
-    let identity: Identity | undefined;
     const step = resolveStep(interaction.inbound);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.deps.orm.em.fork().transactional(
-          async (em) => {
-            identity = await identify(em, interaction, directory);
-            return this.runStep(em, identity, interaction, step, options);
-          },
-          { ignoreNestedTransactions: true },
-        );
-      } catch (err) {
-        if (err instanceof NotRegistered && attempt === 0) {
-          const registered = await register(this.deps.orm.em.fork(), interaction, directory, err.tenant).then(() => null, (e: unknown) => e);
-          if (registered === null) continue;
-          return this.afterFailure(registered, interaction, identity, step, options);
-        }
-        return this.afterFailure(err, interaction, identity, step, options);
-      }
+    await directory.prepare?.(this.deps.orm.em.fork(), interaction);
+    let identity: Identity | undefined;
+    try {
+      return await this.attempt(interaction, directory, step, options, (who) => (identity = who));
+    } catch (err) {
+      return await this.afterFailure(err, interaction, identity, step, options);
+    } finally {
+      // Where to reach the person later: kept whatever became of the interaction itself.
+      if (identity) await directory.remember?.(this.deps.orm.em.fork(), interaction, identity.user, identity.tenant).catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'could not keep the conversation reference'));
     }
   }
 
@@ -72,47 +88,76 @@ export class ChatPipeline {
     await requestLog.markAnswered(this.deps.orm.em.fork(), logged.tenantId, logged.key);
   }
 
-  /** Request keys a week old can no longer arrive again: their records go. */
-  async forgetOld(): Promise<void> {
-    await requestLog.forgetOld(this.deps.orm.em.fork());
-  }
-
   /** Sending failed: the next try of this command may send it. */
   async releaseAnswer(logged: { tenantId: string; key: string }): Promise<void> {
     await requestLog.releaseAnswer(this.deps.orm.em.fork(), logged.tenantId, logged.key);
   }
 
-  private async runStep(em: EntityManager, identity: Identity, interaction: Interaction, step: Step, options: RunOptions): Promise<Outcome> {
-    const ctx = this.context(em, identity, interaction);
-    const reply = await step.run(ctx);
-    const writes = step.writes(reply);
-    const logged = { tenantId: identity.tenant.id, key: interaction.key };
-    if (writes) {
-      const first = await requestLog.record(em, { ...logged, userId: identity.user.id, reply, answerLater: options.answerLater ?? false });
-      if (!first) throw new Repeat();
+  /** The last try of a queued command: whoever claimed its answer has had long enough. */
+  async takeOverAnswer(logged: { tenantId: string; key: string }): Promise<boolean> {
+    return requestLog.claimAnswer(this.deps.orm.em.fork(), logged.tenantId, logged.key, 0);
+  }
+
+  /** Request keys a week old can no longer arrive again: their records go. */
+  async forgetOld(): Promise<void> {
+    await requestLog.forgetOld(this.deps.orm.em.fork());
+  }
+
+  /** The interaction's one transaction; a person seen for the first time is registered first, outside it. */
+  private async attempt(interaction: Interaction, directory: ChatDirectory, step: Step, options: RunOptions, seen: (who: Identity) => void): Promise<Outcome> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.transaction(async (em) => {
+          const who = await identify(em, interaction, directory);
+          seen(who);
+          const ctx = this.context(em, who, interaction);
+          return this.finish(em, ctx, interaction, step.writes, await step.run(ctx), options);
+        });
+      } catch (err) {
+        if (!(err instanceof NotRegistered) || tries > 0) throw err;
+        await register(this.deps.orm.em.fork(), interaction, directory, err.tenant);
+      }
     }
-    return { reply, duplicate: false, answer: true, logged: writes && options.answerLater ? logged : undefined };
+  }
+
+  private transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    // Use cases' own transactions join this one: one BEGIN and one COMMIT per interaction.
+    return this.deps.orm.em.fork().transactional(work, { ignoreNestedTransactions: true });
+  }
+
+  /** A write's reply is recorded with its effect; finding the key already there means this delivery is a repeat. */
+  private async finish(em: EntityManager, ctx: CommandContext, interaction: Interaction, writes: (reply: Reply) => boolean, reply: Reply, options: RunOptions): Promise<Outcome> {
+    const logged = { tenantId: ctx.tenant.id, key: interaction.key };
+    const write = writes(reply);
+    if (write && !(await requestLog.record(em, { ...logged, userId: ctx.user.id, reply, answerLater: options.answerLater ?? false }))) throw new Repeat();
+    return { reply, duplicate: false, answer: 'send', logged: write && options.answerLater ? logged : undefined, locale: ctx.user.locale };
   }
 
   private context(em: EntityManager, identity: Identity, interaction: Interaction): CommandContext {
     return { em, ...identity, now: new Date(interaction.receivedAt), platform: interaction.platform, requestKey: interaction.key, channel: interaction.channel, enqueue: this.deps.enqueue };
   }
 
-  /** What the person is told when the run did not go through: a repeat's first answer, a refusal, or the reason. */
+  /** What the person is told when the run did not go through (everything it did is rolled back by now). */
   private async afterFailure(err: unknown, interaction: Interaction, identity: Identity | undefined, step: Step, options: RunOptions): Promise<Outcome> {
     if (err instanceof Refusal) return this.refused(err);
+    if (!identity) throw err;
     const repeat = err instanceof Repeat || err instanceof UniqueConstraintViolationException;
-    if (repeat && identity) {
-      const earlier = await this.earlier(identity, interaction.key, options);
-      if (earlier) return earlier;
-    }
-    if (!isDomainError(err) || !identity) throw err;
-    const reply: Reply = step.kind === 'form' ? formErrors(err, identity.t, step.fieldIds) : { type: 'card', card: errorCard(err, identity.t) };
-    const logged = { tenantId: identity.tenant.id, key: interaction.key };
-    // A refused write is recorded too: a repeat of the delivery is told the same, once.
-    const recorded = step.writes(reply) ? await requestLog.record(this.deps.orm.em.fork(), { ...logged, userId: identity.user.id, reply, answerLater: options.answerLater ?? false }) : false;
-    if (!recorded && step.writes(reply)) return (await this.earlier(identity, interaction.key, options)) ?? { reply, duplicate: true, answer: false };
-    return { reply, duplicate: false, answer: true, logged: recorded && options.answerLater ? logged : undefined };
+    const earlier = repeat ? await this.earlier(identity, interaction.key, options) : null;
+    if (earlier) return earlier;
+    if (!isDomainError(err)) throw new InteractionFailed(err, identity.user.locale);
+    return this.transaction(async (em) => {
+      const ctx = this.context(em, identity, interaction);
+      const reply = (await step.recover?.(ctx, err)) ?? this.refusalReply(err, identity, step);
+      // A refused write is recorded too: a repeat of the delivery is told the same, once.
+      return this.finish(em, ctx, interaction, step.writes, reply, options);
+    }).catch(async (again: unknown) => {
+      if (again instanceof Repeat) return (await this.earlier(identity, interaction.key, options)) ?? { reply: this.refusalReply(err, identity, step), duplicate: true, answer: 'sent', locale: identity.user.locale };
+      throw new InteractionFailed(again, identity.user.locale);
+    });
+  }
+
+  private refusalReply(err: DomainError, identity: Identity, step: Step): Reply {
+    return step.kind === 'form' ? formErrors(err, identity.t, step.fieldIds) : { type: 'card', card: errorCard(err, identity.t) };
   }
 
   /** The first run's reply; for a queued command, sent by this run only if nobody sent (or is sending) it. */
@@ -121,13 +166,15 @@ export class ChatPipeline {
     const found = await requestLog.find(em, identity.tenant.id, key);
     if (!found) return null;
     const logged = { tenantId: identity.tenant.id, key };
-    if (!options.answerLater) return { reply: found.reply, duplicate: true, answer: true };
-    const claimed = !found.answered && (await requestLog.claimAnswer(em, identity.tenant.id, key, this.deps.answerClaimStaleMs));
-    return { reply: found.reply, duplicate: true, answer: claimed, logged: claimed ? logged : undefined };
+    const base = { reply: found.reply, duplicate: true, locale: identity.user.locale };
+    if (!options.answerLater) return { ...base, answer: 'send' };
+    if (found.answered) return { ...base, answer: 'sent' };
+    const claimed = await requestLog.claimAnswer(em, identity.tenant.id, key, this.deps.answerClaimStaleMs);
+    return { ...base, answer: claimed ? 'send' : 'pending', logged };
   }
 
   private refused(refusal: Refusal): Outcome {
-    const t: Translate = translator(refusal.locale);
-    return { reply: { type: 'card', card: { kind: 'card', tone: 'warn', text: t(`errors.${refusal.textKey}`) } }, duplicate: false, answer: true };
+    const t = translator(refusal.locale);
+    return { reply: { type: 'card', card: { kind: 'card', tone: 'warn', text: t(`errors.${refusal.textKey}`) } }, duplicate: false, answer: 'send', locale: refusal.locale };
   }
 }

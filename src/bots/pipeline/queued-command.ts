@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { errorCard } from '../../cards/i18n/error-text';
-import { translator } from '../../cards/i18n/i18n';
 import type { ChatCommandRunner, QueuedCommand } from '../../jobs/chat-command.job';
 import type { Logger } from '../../logger';
 import type { Platform, Reply } from './context';
 import type { ChatDirectory } from './identify';
 import type { Interaction } from './interaction';
-import type { ChatPipeline } from './pipeline';
+import { failedOutcome, type ChatPipeline, type Outcome } from './pipeline';
 import { maxCommandText, withoutControls } from './steps';
 
 const platformId = z.string().min(1).max(64);
@@ -48,7 +46,15 @@ export const toQueued = (interaction: Interaction & { inbound: { kind: 'command'
 
 /** Where a platform delivers the answer to a queued command; throws what is worth retrying. */
 export interface Responder {
-  answer(command: QueuedChatCommand, reply: Reply, tenantId: string | undefined): Promise<void>;
+  answer(command: QueuedChatCommand, reply: Reply, reader: { tenantId?: string; locale: string }): Promise<void>;
+}
+
+/** Thrown so the worker retries: another run holds the answer's claim. */
+class AnswerPending extends Error {
+  constructor() {
+    super('another run is sending the answer');
+    this.name = 'AnswerPending';
+  }
 }
 
 export type PlatformWiring = { directory: ChatDirectory; responder: Responder };
@@ -72,23 +78,33 @@ export class QueuedCommandRunner implements ChatCommandRunner {
     const command = parsed.data;
     const wiring = this.platforms[command.platform];
     if (!wiring) return `dropped: ${command.platform} is not configured`;
-    let outcome;
+    let outcome: Outcome;
     try {
       outcome = await this.pipeline.run(this.interactionOf(command), wiring.directory, { answerLater: true });
     } catch (err) {
       if (!attempt.final) throw err;
       this.logger.error({ err, command: command.command }, 'queued command failed for good');
-      outcome = { reply: { type: 'card' as const, card: errorCard(err, translator(command.profile?.locale ?? 'en')) }, answer: true, logged: undefined };
+      outcome = failedOutcome(err, command.profile?.locale ?? 'en');
     }
-    if (!outcome.answer) return 'answered before';
+    if (outcome.answer === 'sent') return 'answered before';
+    if (outcome.answer === 'pending' && !(await this.mayTakeOver(outcome, attempt))) return 'answered before';
     try {
-      await wiring.responder.answer(command, outcome.reply, outcome.logged?.tenantId);
+      await wiring.responder.answer(command, outcome.reply, { tenantId: outcome.logged?.tenantId, locale: outcome.locale });
     } catch (err) {
       if (outcome.logged) await this.pipeline.releaseAnswer(outcome.logged);
       throw err;
     }
     if (outcome.logged) await this.pipeline.markAnswered(outcome.logged);
     return 'answered';
+  }
+
+  /**
+   * Another run has claimed the answer and not said it was sent: it may be sending now, or have
+   * died. Try again later (the job is retried); on the last try, take it over.
+   */
+  private async mayTakeOver(outcome: Outcome, attempt: { final: boolean }): Promise<boolean> {
+    if (!attempt.final) throw new AnswerPending();
+    return !!outcome.logged && (await this.pipeline.takeOverAnswer(outcome.logged));
   }
 
   private interactionOf(command: QueuedChatCommand): Interaction {

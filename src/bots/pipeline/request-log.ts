@@ -24,7 +24,7 @@ export const requestLog = {
   /** Records the reply; false when the key is already there (this delivery is a repeat, and must roll back). */
   async record(em: EntityManager, row: { tenantId: string; key: string; userId: string; reply: Reply; answerLater: boolean }): Promise<boolean> {
     const rows: unknown[] = await em.execute(
-      `insert into chat_requests (tenant_id, key, user_id, reply, answer_claimed_at, answered_at) values (?, ?, ?, ?, ${row.answerLater ? 'now()' : 'null'}, ${row.answerLater ? 'null' : 'now()'})
+      `insert into chat_requests (tenant_id, key, user_id, reply, answer_claimed_at, answered_at) values (?, ?, ?, ?, ${row.answerLater ? 'clock_timestamp()' : 'null'}, ${row.answerLater ? 'null' : 'clock_timestamp()'})
        on conflict do nothing returning 1 as recorded`,
       [row.tenantId, row.key, row.userId, JSON.stringify(row.reply)],
     );
@@ -43,9 +43,9 @@ export const requestLog = {
   /** Takes the right to send the answer: unanswered, and unclaimed or claimed by someone who went quiet `staleMs` ago. */
   async claimAnswer(em: EntityManager, tenantId: string, key: string, staleMs: number): Promise<boolean> {
     const rows: unknown[] = await em.execute(
-      `update chat_requests set answer_claimed_at = now()
+      `update chat_requests set answer_claimed_at = clock_timestamp()
         where tenant_id = ? and key = ? and answered_at is null
-          and (answer_claimed_at is null or answer_claimed_at < now() - (? * interval '1 millisecond'))
+          and (answer_claimed_at is null or answer_claimed_at <= clock_timestamp() - (? * interval '1 millisecond'))
         returning 1 as claimed`,
       [tenantId, key, staleMs],
     );
@@ -58,7 +58,7 @@ export const requestLog = {
   },
 
   async markAnswered(em: EntityManager, tenantId: string, key: string): Promise<void> {
-    await em.execute(`update chat_requests set answered_at = now() where tenant_id = ? and key = ?`, [tenantId, key]);
+    await em.execute(`update chat_requests set answered_at = clock_timestamp() where tenant_id = ? and key = ?`, [tenantId, key]);
   },
 
   /** Keys older than a week can no longer arrive again (Slack refuses requests over 5 minutes old). */

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CardModel } from '../../cards/reply-model';
+import type { DomainError } from '../../domain/shared/domain-error';
 import { isUuid } from '../../domain/shared/ids';
 import { suggestCustomers } from '../customers/customer.command';
 import { resolveCustomerQuery } from '../customers/resolve-customer';
@@ -20,6 +21,8 @@ export type Step = {
   fieldIds: readonly string[];
   run: (ctx: CommandContext) => Promise<Reply>;
   writes: (reply: Reply) => boolean;
+  /** What to say about a refusal instead of its error text, after the run was rolled back (see handlers). */
+  recover?: (ctx: CommandContext, err: DomainError) => Promise<Reply | null>;
 };
 
 /** Long enough for any note the domain accepts (it says when one is too long); bounded before any parsing. */
@@ -71,7 +74,14 @@ function actionStep(action: string, value: unknown): Step {
   const handler = actionNamed(action);
   const parsed = handler?.value.safeParse(value);
   if (!handler || !parsed?.success) return { kind: 'action', fieldIds: [], writes: never, run: async (ctx) => ({ type: 'card', card: outdated(ctx) }) };
-  return { kind: 'action', fieldIds: [], writes: (reply) => handler.effect === 'write' && reply.type === 'card', run: (ctx) => handler.run(ctx, parsed.data) };
+  const onRefusal = handler.onRefusal;
+  return {
+    kind: 'action',
+    fieldIds: [],
+    writes: (reply) => handler.effect === 'write' && reply.type === 'card',
+    run: (ctx) => handler.run(ctx, parsed.data),
+    recover: onRefusal ? (ctx, err) => onRefusal(ctx, parsed.data, err) : undefined,
+  };
 }
 
 function formStep(formId: string, metadata: unknown, raw: RawFormValues): Step {
@@ -79,6 +89,8 @@ function formStep(formId: string, metadata: unknown, raw: RawFormValues): Step {
   const meta = handler?.metadata.safeParse(metadata ?? {});
   if (!handler || !meta?.success) return { kind: 'form', fieldIds: [], writes: never, run: async (ctx) => ({ type: 'done', card: outdated(ctx) }) };
   const fieldIds = Object.keys(handler.fields);
+  let submitted: unknown;
+  const onRefusal = handler.onRefusal;
   return {
     kind: 'form',
     fieldIds,
@@ -88,8 +100,10 @@ function formStep(formId: string, metadata: unknown, raw: RawFormValues): Step {
       if ('errors' in prepared) return { type: 'errors', errors: prepared.errors };
       const checked = checkFormValues(handler.fields, prepared.values);
       if (!checked.ok) return { type: 'errors', errors: issuesToErrors(checked.issues, ctx.t, fieldIds) };
+      submitted = checked.values;
       return handler.submit(ctx, meta.data, checked.values);
     },
+    recover: onRefusal ? (ctx, err) => onRefusal(ctx, meta.data, submitted, err) : undefined,
   };
 }
 

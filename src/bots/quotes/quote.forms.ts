@@ -4,7 +4,7 @@ import type { FormModel } from '../../cards/reply-model';
 import { getCustomerName } from '../../domain/customers/get-customer-name';
 import { decideQuote } from '../../domain/quotes/decide-quote';
 import { loadQuoteView } from '../../domain/quotes/load-quote-view';
-import { fieldIssues, isDomainError } from '../../domain/shared/domain-error';
+import { fieldIssues } from '../../domain/shared/domain-error';
 import { done, fieldErrors, type CommandContext } from '../pipeline/context';
 import { fieldModel, formFrame, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
@@ -50,17 +50,15 @@ export const quoteForms = {
       const parsed = parseQuoteCommand(`customer ${(v.lines ?? '').replace(/\n/g, ' ')}${v.discount ? ` discount ${v.discount}%` : ''}`);
       if (parsed.kind === 'invalid' && parsed.reason === 'bad_discount') return fieldErrors({ discount: ctx.t('quote.badDiscount', { text: v.discount ?? '' }) });
       if (parsed.kind !== 'create') return fieldErrors({ lines: ctx.t('quote.missingLines', { example: '10 x SKU-1' }) });
-      try {
-        const customer = await getCustomerName(ctx.em, ctx.actor, v.customer!);
-        const result = await createQuoteReply(ctx, customer, { do: 'quote', lines: parsed.lines, extraPercentOff: parsed.extraPercentOff });
-        return done(result.type === 'card' ? result.card : undefined);
-      } catch (err) {
-        if (isDomainError(err) && err.code === 'invalid_input') {
-          const errors = issuesToErrors(fieldIssues(err).map((i) => (i.field === 'sku' ? { ...i, field: 'lines' } : i)), ctx.t, Object.keys(newFields));
-          if (Object.keys(errors).length) return fieldErrors(errors);
-        }
-        throw err;
-      }
+      const customer = await getCustomerName(ctx.em, ctx.actor, v.customer!);
+      const result = await createQuoteReply(ctx, customer, { do: 'quote', lines: parsed.lines, extraPercentOff: parsed.extraPercentOff });
+      return done(result.type === 'card' ? result.card : undefined);
+    },
+    // A product that is not in the catalog is a problem with the lines typed.
+    async onRefusal(ctx, _meta, _values, err) {
+      if (err.code !== 'invalid_input') return null;
+      const errors = issuesToErrors(fieldIssues(err).map((i) => (i.field === 'sku' ? { ...i, field: 'lines' } : i)), ctx.t, Object.keys(newFields));
+      return Object.keys(errors).length ? fieldErrors(errors) : null;
     },
   }),
   'quote.reject': defineForm({
@@ -68,14 +66,11 @@ export const quoteForms = {
     metadata: z.object({ quoteId: id }),
     async submit(ctx, meta, v) {
       if (!v.comment) return fieldErrors({ comment: ctx.t('quote.rejectComment') });
-      try {
-        await decideQuote(ctx.em, ctx.actor, { quoteId: meta.quoteId, decision: 'reject', comment: v.comment });
-      } catch (err) {
-        if (isDomainError(err) && err.code === 'conflict') return done(quoteCard(await loadQuoteView(ctx.em, ctx.actor, meta.quoteId), ctx, ctx.t('quote.alreadyDecided')));
-        throw err;
-      }
+      await decideQuote(ctx.em, ctx.actor, { quoteId: meta.quoteId, decision: 'reject', comment: v.comment });
       const view = await loadQuoteView(ctx.em, ctx.actor, meta.quoteId);
       return done(quoteCard(view, ctx, ctx.t('quote.rejectedNow', { name: view.ownerName })));
     },
+    // Decided meanwhile (by someone else, or a second click): where it stands.
+    onRefusal: async (ctx, meta, _values, err) => (err.code === 'conflict' ? done(quoteCard(await loadQuoteView(ctx.em, ctx.actor, meta.quoteId), ctx, ctx.t('quote.alreadyDecided'))) : null),
   }),
 };

@@ -3,7 +3,6 @@ import type { WebClient } from '@slack/web-api';
 import { translator } from '../../cards/i18n/i18n';
 import type { Outcome } from '../pipeline/pipeline';
 import { replyCard } from '../pipeline/reply-card';
-import { ackLocaleOf } from './slack-directory';
 import { beforeAckDeadline, runSafely, type SlackDeps } from './slack-deps';
 import { publishHome } from './slack-home';
 import { actionInteraction, blockActionSchema, type SlackBlockAction } from './slack-payloads';
@@ -32,7 +31,7 @@ async function show(deps: SlackDeps, b: SlackBlockAction, outcome: Outcome, io: 
     await io.client.views.open({ trigger_id: b.trigger_id, view: formView(reply.form, b.channel?.id) });
   } else if (!outcome.duplicate) {
     // A repeated delivery was answered the first time.
-    const card = replyCard(reply, translator(ackLocaleOf(who.workspaceId, who.userId)));
+    const card = replyCard(reply, translator(outcome.locale));
     if (b.response_url && !fromHome) await io.respond({ ...ephemeral(card), replace_original: reply.type === 'card' && reply.replaceOriginal === true });
     else await postToUser(io.client, b.user.id, card, b.channel?.id);
   }

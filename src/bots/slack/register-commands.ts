@@ -54,10 +54,10 @@ async function queue(deps: SlackDeps, interaction: Interaction & { inbound: { ki
 async function answerNow(deps: SlackDeps, interaction: Interaction, c: SlackCommandPayload, io: { ack: Ack; respond: RespondFn; client: WebClient }): Promise<void> {
   const work = runSafely(deps, interaction, io.client);
   const early = await beforeAckDeadline(work);
-  const t = translator(ackLocaleOf(c.team_id, c.user_id));
   if (!early) {
     await io.ack({ response_type: 'ephemeral', text: '⏳' });
-    await io.respond(ephemeral(replyCard((await work).reply, t)));
+    const late = await work;
+    await io.respond(ephemeral(replyCard(late.reply, translator(late.locale))));
     return;
   }
   if (early.reply.type === 'form') {
@@ -65,5 +65,5 @@ async function answerNow(deps: SlackDeps, interaction: Interaction, c: SlackComm
     await io.client.views.open({ trigger_id: c.trigger_id, view: formView(early.reply.form, c.channel_id) });
     return;
   }
-  await io.ack(ephemeral(replyCard(early.reply, t)));
+  await io.ack(ephemeral(replyCard(early.reply, translator(early.locale))));
 }

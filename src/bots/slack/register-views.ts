@@ -2,7 +2,6 @@ import type { App } from '@slack/bolt';
 import { translator } from '../../cards/i18n/i18n';
 import { renderFieldErrors } from '../../cards/slack';
 import { replyCard } from '../pipeline/reply-card';
-import { ackLocaleOf } from './slack-directory';
 import { beforeAckDeadline, runSafely, type SlackDeps } from './slack-deps';
 import { viewInteraction, viewSubmissionSchema } from './slack-payloads';
 import { postToUser, readSubmission } from './slack-reply';
@@ -20,7 +19,6 @@ export function registerViews(app: App, deps: SlackDeps): void {
     await ack();
     const outcome = early ?? (await work);
     if (outcome.duplicate) return;
-    const t = translator(ackLocaleOf(parsed.data.team?.id ?? user.team_id ?? '', user.id));
-    await postToUser(client, user.id, replyCard(outcome.reply, t), submission.channelId);
+    await postToUser(client, user.id, replyCard(outcome.reply, translator(outcome.locale)), submission.channelId);
   });
 }

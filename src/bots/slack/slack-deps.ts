@@ -1,10 +1,9 @@
 import type { WebClient } from '@slack/web-api';
-import { translator } from '../../cards/i18n/i18n';
 import type { CommandIntake } from '../../jobs/command-intake';
 import type { Logger } from '../../logger';
 import type { ChatDirectory } from '../pipeline/identify';
 import type { Interaction } from '../pipeline/interaction';
-import type { ChatPipeline, Outcome } from '../pipeline/pipeline';
+import { failedOutcome, type ChatPipeline, type Outcome } from '../pipeline/pipeline';
 import type { PostgresInstallationStore } from './installation-store';
 import { ackLocaleOf } from './slack-directory';
 
@@ -32,7 +31,6 @@ export function beforeAckDeadline<T>(work: Promise<T>): Promise<T | null> {
 export function runSafely(deps: SlackDeps, interaction: Interaction, client: WebClient): Promise<Outcome> {
   return deps.pipeline.run(interaction, deps.directory(client)).catch((err: unknown) => {
     deps.logger.error({ err, inbound: interaction.inbound.kind }, 'slack interaction failed');
-    const t = translator(ackLocaleOf(interaction.workspaceId, interaction.userId));
-    return { reply: { type: 'card', card: { kind: 'card', tone: 'error', text: t('errors.internal') } }, duplicate: false, answer: true } satisfies Outcome;
+    return failedOutcome(err, ackLocaleOf(interaction.workspaceId, interaction.userId));
   });
 }

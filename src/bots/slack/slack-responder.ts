@@ -12,8 +12,8 @@ import { ephemeral, postToUser } from './slack-reply';
 export class SlackResponder implements Responder {
   constructor(private readonly clients: SlackClients) {}
 
-  async answer(command: QueuedChatCommand, reply: Reply, tenantId: string | undefined): Promise<void> {
-    const card = replyCard(reply, translator(command.profile?.locale ?? 'en'));
+  async answer(command: QueuedChatCommand, reply: Reply, { tenantId, locale }: { tenantId?: string; locale: string }): Promise<void> {
+    const card = replyCard(reply, translator(locale));
     const responseUrl = typeof command.replyTo.responseUrl === 'string' ? command.replyTo.responseUrl : '';
     if (responseUrl) {
       const res = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ephemeral(card)), signal: AbortSignal.timeout(10_000) });

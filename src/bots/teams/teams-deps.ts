@@ -1,10 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import { translator } from '../../cards/i18n/i18n';
 import type { CommandIntake, Release } from '../../jobs/command-intake';
 import type { Logger } from '../../logger';
 import type { RawFormValues } from '../pipeline/form-spec';
 import type { Interaction } from '../pipeline/interaction';
-import type { ChatPipeline, Outcome } from '../pipeline/pipeline';
+import { failedOutcome, type ChatPipeline, type Outcome } from '../pipeline/pipeline';
 import { formNamed } from '../pipeline/tables';
 import type { TeamsDirectory } from './teams-directory';
 
@@ -18,8 +17,7 @@ export const afterResponse = (turn: TurnContext, release: Release) => (turn.turn
 export function runSafely(deps: TeamsDeps, interaction: Interaction): Promise<Outcome> {
   return deps.pipeline.run(interaction, deps.directory).catch((err: unknown) => {
     deps.logger.error({ err, inbound: interaction.inbound.kind }, 'teams interaction failed');
-    const t = translator(interaction.profile?.locale ?? 'en');
-    return { reply: { type: 'card', card: { kind: 'card', tone: 'error', text: t('errors.internal') } }, duplicate: false, answer: true } satisfies Outcome;
+    return failedOutcome(err, interaction.profile?.locale ?? 'en');
   });
 }
 

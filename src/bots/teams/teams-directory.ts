@@ -21,20 +21,28 @@ export class TeamsDirectory implements ChatDirectory {
 
   constructor(private readonly orm: MikroORM) {}
 
-  async tenantOf(em: EntityManager, interaction: Interaction): Promise<Tenant | null> {
-    const hit = tenantCache.get(interaction.workspaceId);
-    if (hit && hit.until > Date.now()) return hit.tenant;
-    // Created outside the interaction's transaction: two first messages at once must not abort it.
+  /** A new AAD tenant is created before the interaction's transaction: two first messages at once must not abort it. */
+  async prepare(em: EntityManager, interaction: Interaction): Promise<void> {
+    if (cachedTenant(interaction.workspaceId)) return;
     const tenant =
       (await findWorkspaceTenant(em, 'teams', interaction.workspaceId)) ??
-      (await ensureWorkspaceTenant(this.orm.em.fork(), { platform: 'teams', workspaceId: interaction.workspaceId, name: `Teams ${interaction.workspaceId.slice(0, 8)}` }));
-    tenantCache.set(interaction.workspaceId, { tenant, until: Date.now() + 60_000 });
+      (await ensureWorkspaceTenant(em, { platform: 'teams', workspaceId: interaction.workspaceId, name: `Teams ${interaction.workspaceId.slice(0, 8)}` }));
+    tenantCache.set(interaction.workspaceId, { tenant, until: Date.now() + tenantCacheMs });
+  }
+
+  async tenantOf(em: EntityManager, interaction: Interaction): Promise<Tenant | null> {
+    const cached = cachedTenant(interaction.workspaceId);
+    if (cached) return cached;
+    const tenant = await findWorkspaceTenant(em, 'teams', interaction.workspaceId);
+    if (tenant) tenantCache.set(interaction.workspaceId, { tenant, until: Date.now() + tenantCacheMs });
     return tenant;
   }
 
   /** The tenant's id on its own unit of work (the slow path of a queued command, when Redis is down). */
   async tenantIdOf(interaction: Interaction): Promise<string | null> {
-    return (await this.tenantOf(this.orm.em.fork(), interaction))?.id ?? null;
+    const em = this.orm.em.fork();
+    await this.prepare(em, interaction);
+    return (await this.tenantOf(em, interaction))?.id ?? null;
   }
 
   identity(interaction: Interaction): ChatIdentity {
@@ -80,7 +88,14 @@ export class TeamsDirectory implements ChatDirectory {
   }
 }
 
+// Tenants' settings change rarely: a minute-old copy saves a query per message.
 const tenantCache = new Map<string, { tenant: Tenant; until: number }>();
+const tenantCacheMs = 60_000;
+
+function cachedTenant(workspaceId: string): Tenant | null {
+  const hit = tenantCache.get(workspaceId);
+  return hit && hit.until > Date.now() ? hit.tenant : null;
+}
 
 // A reference another replica marked inactive (an uninstall) is written again within this time.
 const referenceCacheMs = 5 * 60_000;

@@ -22,7 +22,7 @@ export function registerInvokes(app: Application<TurnState>, deps: TeamsDeps): v
     const t = translator(turn.activity.locale ?? 'en');
     if (!interaction) return renderReply({ type: 'card', card: { kind: 'card', tone: 'warn', text: t('errors.forbidden.unknown_user') } }, t);
     const outcome = await runSafely(deps, interaction);
-    return renderReply(outcome.reply, translator(interaction.profile?.locale ?? 'en'));
+    return renderReply(outcome.reply, translator(outcome.locale));
   });
 }
 

@@ -21,6 +21,8 @@ export function registerMessages(app: Application<TurnState>, deps: TeamsDeps): 
     if (!interaction) return;
     if (deps.intake && rest.length <= maxCommandText && entry.writes(rest) === 'queued') return queue(deps, turn, interaction);
     const outcome = await runSafely(deps, interaction);
+    // A repeat is answered again, with the first run's reply: Teams posts a message again when the
+    // first post got no answer, which may mean the first reply never left.
     await turn.sendActivity(cardActivity(renderReply(outcome.reply, translator(interaction.profile?.locale ?? 'en'))));
   });
 }

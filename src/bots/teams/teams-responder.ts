@@ -14,12 +14,12 @@ export class TeamsResponder implements Responder {
     private readonly logger: Logger,
   ) {}
 
-  async answer(command: QueuedChatCommand, reply: Reply): Promise<void> {
+  async answer(command: QueuedChatCommand, reply: Reply, { locale }: { locale: string }): Promise<void> {
     const reference = command.replyTo.reference as Partial<ConversationReference> | undefined;
     if (!reference?.serviceUrl || !reference.conversation?.id) throw new Error('no conversation to answer in');
     // The stored reference names the person's message: the answer is a reply to it (a thread in a channel).
     // turn.sendActivity would reply to the proactive turn's own made-up activity instead.
-    const activity = TurnContext.applyConversationReference({ type: 'message', ...cardActivity(renderReply(reply, translator(command.profile?.locale ?? 'en'))) }, reference);
+    const activity = TurnContext.applyConversationReference({ type: 'message', ...cardActivity(renderReply(reply, translator(locale))) }, reference);
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (turn) => {
         await turn.adapter.sendActivities(turn, [activity]);
