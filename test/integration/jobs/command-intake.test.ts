@@ -23,6 +23,8 @@ describe('command intake without Redis', () => {
   afterAll(async () => {
     await queues.close();
     await db.drop();
+    // ioredis destroys a refused connection's socket 2 s after disconnect(), on a timer that holds the process.
+    await new Promise((r) => setTimeout(r, 2100));
   });
 
   test('the command is kept in PostgreSQL, run here once acked, and settled', async () => {
