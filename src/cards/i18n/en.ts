@@ -43,6 +43,7 @@ export const en = {
     },
     invalid_input: {
       fields: 'Some of that did not look right: {{problems}}.',
+      fields_one: '{{problem}}.',
       unknown_sku: 'Not in the catalog: {{skus}}. Try `/product <name>` to find the SKU.',
     },
     conflict: {
@@ -293,7 +294,7 @@ export const en = {
     listHeader: 'Your open opportunities',
     teamListHeader: 'Your team\'s open opportunities',
     listEmpty: 'No open opportunities. Create one: `/opp new ACME 50000 Pilot`',
-    missingAmount: 'I understood the customer *{{customer}}* but no amount. Try: `{{example}}`',
+    missingAmount: 'I found no amount in *{{customer}}*. A new deal needs the customer, an amount and a title — try: `{{example}}`',
     missingTitle: 'What should the deal be called? Try: `{{example}}`',
     badAmount: '“{{text}}” is not an amount I understand. Try `50000`, `50k`, `5万` or `$1,200`.',
     movedTo: '*{{title}}* moved to *{{stage}}*.',

@@ -19,8 +19,12 @@ function interpolation(err: DomainError, t: Translate): Record<string, unknown> 
   switch (`${err.code}.${err.reason}`) {
     case 'forbidden.role':
       return { context: Array.isArray(d.allowed) && !d.allowed.includes('manager') ? 'admin' : undefined };
-    case 'invalid_input.fields':
-      return { problems: fieldIssues(err).map((i) => problemText(i, t)).join('; ') || t('errors.problems.invalid', { field: t('fields.other') }) };
+    case 'invalid_input.fields': {
+      const problems = fieldIssues(err).map((i) => problemText(i, t));
+      // One problem is said as a sentence of its own; several are listed.
+      if (problems.length === 1) return { context: 'one', problem: problems[0]!.charAt(0).toUpperCase() + problems[0]!.slice(1) };
+      return { problems: problems.join('; ') || t('errors.problems.invalid', { field: t('fields.other') }) };
+    }
     case 'invalid_input.unknown_sku':
       return { skus: (Array.isArray(d.skus) ? d.skus : []).join(', ') };
     case 'conflict.closed':

@@ -43,6 +43,7 @@ export const zhCN: Messages = {
     },
     invalid_input: {
       fields: '有些内容不正确：{{problems}}。',
+      fields_one: '{{problem}}。',
       unknown_sku: '产品目录中没有：{{skus}}。可以用 `/product <名称>` 查找 SKU。',
     },
     conflict: {
@@ -290,7 +291,7 @@ export const zhCN: Messages = {
     listHeader: '我的进行中商机',
     teamListHeader: '团队进行中商机',
     listEmpty: '暂无进行中的商机。新建一个：`/opp new 华为 5万 试点`',
-    missingAmount: '已识别客户 *{{customer}}*，但没有金额。试试：`{{example}}`',
+    missingAmount: '在 *{{customer}}* 中没有找到金额。新建商机需要客户、金额和标题——试试：`{{example}}`',
     missingTitle: '商机叫什么名字？试试：`{{example}}`',
     badAmount: '“{{text}}”不是有效金额。试试 `50000`、`50k`、`5万` 或 `¥1,200`。',
     movedTo: '*{{title}}* 已进入 *{{stage}}* 阶段。',

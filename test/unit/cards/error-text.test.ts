@@ -50,6 +50,15 @@ test('an admin-only refusal says admin, a manager-or-admin one says both', () =>
   expect(errorText(new DomainError('forbidden', 'x', { reason: 'role', allowed: ['manager', 'admin'] }), t)).toBe('Only a manager or admin can do that.');
 });
 
+test('one problem is said as a sentence; several are listed', () => {
+  const t = translator('en');
+  const past = { field: 'scheduledAt', code: 'in_the_past' as const, problem: 'x' };
+  const long = { field: 'notes', code: 'too_long' as const, problem: 'x', max: 4000 };
+  expect(errorText(invalidInput('plan', [past]), t)).toBe(`${t('errors.problems.in_the_past', { field: t('fields.scheduledAt') }).replace(/^./, (c) => c.toUpperCase())}.`);
+  expect(errorText(invalidInput('plan', [past, long]), t)).toMatch(/^Some of that did not look right: .+; .+\.$/);
+  expect(errorText(invalidInput('plan', [past]), translator('zh-CN'))).toMatch(/。$/);
+});
+
 test('the approval dead end (no approver) is not English inside Chinese', () => {
   const text = errorText(new DomainError('conflict', 'Nobody in the workspace can approve this discount.', { reason: 'no_approver' }), translator('zh-CN'));
   expect(text).toContain('管理员');
