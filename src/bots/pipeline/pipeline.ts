@@ -141,19 +141,32 @@ export class ChatPipeline {
   private async afterFailure(err: unknown, interaction: Interaction, identity: Identity | undefined, step: Step, options: RunOptions): Promise<Outcome> {
     if (err instanceof Refusal) return this.refused(err);
     if (!identity) throw err;
-    const repeat = err instanceof Repeat || err instanceof UniqueConstraintViolationException;
+    // A refusal may be this delivery meeting the first one's effect ("that customer exists"): the
+    // person is told what the first delivery answered, not that their own request clashes with itself.
+    const repeat = err instanceof Repeat || err instanceof UniqueConstraintViolationException || isDomainError(err);
     const earlier = repeat ? await this.earlier(identity, interaction.key, options) : null;
     if (earlier) return earlier;
     if (!isDomainError(err)) throw new InteractionFailed(err, identity.user.locale);
     return this.transaction(async (em) => {
       const ctx = this.context(em, identity, interaction);
-      const reply = (await step.recover?.(ctx, err)) ?? this.refusalReply(err, identity, step);
+      const reply = (await this.recover(step, ctx, err)) ?? this.refusalReply(err, identity, step);
       // A refused write is recorded too: a repeat of the delivery is told the same, once.
       return this.finish(em, ctx, interaction, step.writes, reply, options);
     }).catch(async (again: unknown) => {
       if (again instanceof Repeat) return (await this.earlier(identity, interaction.key, options)) ?? { reply: this.refusalReply(err, identity, step), duplicate: true, answer: 'sent', locale: identity.user.locale };
       throw new InteractionFailed(again, identity.user.locale);
     });
+  }
+
+  /** The handler's better answer to a refusal; if working it out is refused too, the plain refusal is the answer. */
+  private async recover(step: Step, ctx: CommandContext, err: DomainError): Promise<Reply | null | undefined> {
+    try {
+      return await step.recover?.(ctx, err);
+    } catch (again) {
+      if (!isDomainError(again)) throw again;
+      this.deps.logger.warn({ code: err.code, again: again.code }, 'refusal handler was refused; answering the refusal as it is');
+      return undefined;
+    }
   }
 
   private refusalReply(err: DomainError, identity: Identity, step: Step): Reply {

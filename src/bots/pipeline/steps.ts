@@ -103,7 +103,8 @@ function formStep(formId: string, metadata: unknown, raw: RawFormValues): Step {
       submitted = checked.values;
       return handler.submit(ctx, meta.data, checked.values);
     },
-    recover: onRefusal ? (ctx, err) => onRefusal(ctx, meta.data, submitted, err) : undefined,
+    // Refused before the values were checked (while looking them up): there is nothing to say about them.
+    recover: onRefusal ? async (ctx, err) => (submitted === undefined ? null : onRefusal(ctx, meta.data, submitted, err)) : undefined,
   };
 }
 
