@@ -20,6 +20,14 @@ export type IntakeOptions = {
 
 export const defaultIntakeOptions: IntakeOptions = { holdMs: 3000, redisWaitMs: 500, postgresWaitMs: 1500, takeoverMs: 30_000 };
 
+/** The command's workspace has no tenant here: there is nobody to run it as (not a matter of waiting). */
+export class UnknownWorkspace extends Error {
+  constructor() {
+    super('unknown workspace');
+    this.name = 'UnknownWorkspace';
+  }
+}
+
 /** What to do once the ack is sent. */
 export type Release = () => void;
 
@@ -56,7 +64,7 @@ export class CommandIntake {
     // One budget for both queries: the ack has to leave in time whichever of them is slow.
     const outboxId = await withTimeout(
       tenantOf().then((tenantId) => {
-        if (!tenantId) throw new Error('unknown workspace');
+        if (!tenantId) throw new UnknownWorkspace();
         return this.keep(command, tenantId);
       }),
       this.options.postgresWaitMs,

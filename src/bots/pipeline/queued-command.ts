@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChatCommandRunner, QueuedCommand } from '../../jobs/chat-command.job';
+import { UnknownWorkspace, type CommandIntake, type Release } from '../../jobs/command-intake';
 import type { Logger } from '../../logger';
 import type { Platform, Reply } from './context';
 import type { ChatDirectory } from './identify';
@@ -43,6 +44,20 @@ export const toQueued = (interaction: Interaction & { inbound: { kind: 'command'
   text: interaction.inbound.text,
   replyTo,
 }) as QueuedCommand & QueuedChatCommand;
+
+/**
+ * A write made durable before its ack, or what the person is told instead: a workspace nobody set
+ * up here is refused as such; anything else is a store that did not answer.
+ */
+export async function keepCommand(intake: CommandIntake, command: QueuedCommand, tenantOf: () => Promise<string | null>, logger: Logger): Promise<{ ok: true; release: Release } | { ok: false; textKey: 'errors.busy' | 'errors.forbidden.unknown_user' }> {
+  try {
+    return { ok: true, release: await intake.submit(command, tenantOf) };
+  } catch (err) {
+    if (err instanceof UnknownWorkspace) return { ok: false, textKey: 'errors.forbidden.unknown_user' };
+    logger.error({ err: (err as Error).message }, 'could not keep a command anywhere: refused');
+    return { ok: false, textKey: 'errors.busy' };
+  }
+}
 
 /** Where a platform delivers the answer to a queued command; throws what is worth retrying. */
 export interface Responder {
@@ -94,7 +109,8 @@ export class QueuedCommandRunner implements ChatCommandRunner {
       if (outcome.logged) await this.pipeline.releaseAnswer(outcome.logged);
       throw err;
     }
-    if (outcome.logged) await this.pipeline.markAnswered(outcome.logged);
+    // Sent is sent: a retry because the note could not be written would send it again.
+    if (outcome.logged) await this.pipeline.markAnswered(outcome.logged).catch((err: Error) => this.logger.warn({ err: err.message, command: command.command }, 'answer sent but not marked as sent'));
     return 'answered';
   }
 

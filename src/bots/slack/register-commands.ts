@@ -2,7 +2,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { translator } from '../../cards/i18n/i18n';
 import type { Interaction } from '../pipeline/interaction';
-import { toQueued } from '../pipeline/queued-command';
+import { keepCommand, toQueued } from '../pipeline/queued-command';
 import { replyCard } from '../pipeline/reply-card';
 import { maxCommandText } from '../pipeline/steps';
 import { commandNamed, commands } from '../registry';
@@ -40,11 +40,9 @@ async function queue(deps: SlackDeps, interaction: Interaction & { inbound: { ki
   const locale = ackLocaleOf(c.team_id, c.user_id);
   const guessed = !knowsLocaleOf(c.team_id, c.user_id);
   const command = toQueued(interaction, { responseUrl: c.response_url });
-  const release = await deps.intake!.submit(command, () => deps.tenantIdOf(c.team_id)).catch((err: Error) => {
-    deps.logger.error({ err: err.message }, 'could not keep a command anywhere: refused');
-    return null;
-  });
-  if (!release) return ack({ response_type: 'ephemeral', text: translator(locale)('errors.busy') });
+  const kept = await keepCommand(deps.intake!, command, () => deps.tenantIdOf(c.team_id), deps.logger);
+  if (!kept.ok) return ack({ response_type: 'ephemeral', text: translator(locale)(kept.textKey) });
+  const release = kept.release;
   await ack({ response_type: 'ephemeral', text: workingText(locale) });
   release();
   if (guessed) void deps.learnLocale(c.team_id, c.user_id).catch(() => undefined);

@@ -2,7 +2,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { translator } from '../../cards/i18n/i18n';
 import type { Interaction } from '../pipeline/interaction';
-import { toQueued } from '../pipeline/queued-command';
+import { keepCommand, toQueued } from '../pipeline/queued-command';
 import { maxCommandText } from '../pipeline/steps';
 import { routeText } from '../registry';
 import { teamsInteraction } from './teams-activity';
@@ -31,13 +31,10 @@ type CommandInteraction = Interaction & { inbound: { kind: 'command' } };
 
 async function queue(deps: TeamsDeps, turn: TurnContext, interaction: CommandInteraction): Promise<void> {
   const reference = (interaction.conversation as { reference: unknown }).reference;
-  const release = await deps.intake!.submit(toQueued(interaction, { reference }), () => deps.directory.tenantIdOf(interaction)).catch((err: Error) => {
-    deps.logger.error({ err: err.message }, 'could not keep a command anywhere: refused');
-    return null;
-  });
-  if (!release) {
-    await turn.sendActivity(translator(interaction.profile?.locale ?? 'en')('errors.busy'));
+  const kept = await keepCommand(deps.intake!, toQueued(interaction, { reference }), () => deps.directory.tenantIdOf(interaction), deps.logger);
+  if (!kept.ok) {
+    await turn.sendActivity(translator(interaction.profile?.locale ?? 'en')(kept.textKey));
     return;
   }
-  afterResponse(turn, release);
+  afterResponse(turn, kept.release);
 }
