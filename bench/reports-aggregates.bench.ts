@@ -8,7 +8,7 @@
  *   npx tsx bench/reports-aggregates.bench.ts   (MANAGERS=100 REPS=10 INTERACTIONS=1000000 OPPORTUNITIES=200000)
  */
 import { createTestDatabase } from '../test/support/test-database';
-import { buildKpiReport, reportOwners } from '../src/domain/reports/build-kpi-report';
+import { buildKpiReport, reportReach } from '../src/domain/reports/build-kpi-report';
 import { KpiQueries, breakdownDimensions, type BreakdownName } from '../src/domain/reports/kpi-queries';
 import { listChurnRisks } from '../src/domain/reports/list-churn-risks';
 import { periodWindow } from '../src/domain/reports/report-period';
@@ -56,11 +56,12 @@ async function main() {
     const oneReport = async (managerId: string, into: Map<string, number[]>) => {
       const em = orm.em.fork();
       const access = await resolveAccess(em, userActor(tenantId, managerId, 'manager'));
-      const q = new KpiQueries(em, { tenantId, owners: reportOwners(access, 'team'), currency: 'USD' }, window);
+      const q = new KpiQueries(em, { ...(await reportReach(em, access, 'team')), currency: 'USD' }, window);
       await timed(into, 'closed deals (won/lost, 2 periods)', () => q.closedDeals());
       await timed(into, 'visits done', () => q.visits());
       await timed(into, 'new customers', () => q.newCustomers());
-      await timed(into, 'open pipeline by stage', () => q.pipeline());
+      await timed(into, 'open pipeline by stage, now', () => q.pipelineNow());
+      await timed(into, 'open pipeline at a week\'s start', () => q.pipelineAt(window.start));
       for (const name of Object.keys(breakdownDimensions) as BreakdownName[]) await timed(into, `revenue by ${name}`, () => q.revenueBy(name));
       await timed(into, 'trend (12 weeks)', () => q.trend('weekly', zone));
       await timed(into, 'other currencies', () => q.otherCurrencies());

@@ -6,7 +6,7 @@ export type ReportDataShape = { managers: number; repsPerManager: number; custom
  * Fills one new tenant for the report benchmark in SQL (generate_series), in seconds rather than
  * hours: a root unit and a unit per manager with its reps, customers per rep, interactions and
  * opportunities spread over the last two years (opportunities: ~30 % won, ~20 % lost with a reason,
- * the rest open), and each customer's last interaction kept as the visit use cases keep it.
+ * the rest open, each with its stage history), and each customer's last interaction kept as the visit use cases keep it.
  * `customersPerRep` defaults to 20.
  */
 export async function generateReportData(em: EntityManager, shape: ReportDataShape): Promise<{ tenantId: string; managerIds: string[] }> {
@@ -65,6 +65,18 @@ async function fill(tx: EntityManager, shape: ReportDataShape): Promise<{ tenant
        from (select g, now() - (random() * interval '730 days') as t from generate_series(1, ?) g) s
        join bench_customers c on c.rn = (s.g * 7) % ?`,
     [tenantId, shape.opportunities, customerCount],
+  );
+  // Stage history as the use cases write it: each deal opened (closed ones at the quote stage), then closed.
+  await run(
+    `insert into opportunity_stage_changes (id, tenant_id, opportunity_id, from_stage, to_stage, changed_at)
+     select gen_random_uuid(), tenant_id, id, null, case when stage in ('won', 'lost') then 'quote' else stage end, created_at - interval '10 days'
+       from opportunities where tenant_id = ?`,
+    [tenantId],
+  );
+  await run(
+    `insert into opportunity_stage_changes (id, tenant_id, opportunity_id, from_stage, to_stage, changed_at)
+     select gen_random_uuid(), tenant_id, id, 'quote', stage, closed_at from opportunities where tenant_id = ? and stage in ('won', 'lost')`,
+    [tenantId],
   );
   await run(
     `update customers c set last_interaction_at = i.last from (

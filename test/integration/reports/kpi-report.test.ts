@@ -57,6 +57,13 @@ beforeAll(async () => {
   em.create(Opportunity, { tenantId: w.otherTenant.id, customerId: cF.id, ownerId: w.foreignRep.user.id, title: 'F1 late Sunday', amount: '70.00', currency: 'USD', stage: 'won', probability: 50, closedAt: newYork('2026-11-01T23:30'), stageChangedAt: new Date() } as Opportunity);
   em.create(Opportunity, { tenantId: w.otherTenant.id, customerId: cF.id, ownerId: w.foreignRep.user.id, title: 'F2 Monday', amount: '30.00', currency: 'USD', stage: 'won', probability: 50, closedAt: newYork('2026-11-02T00:30'), stageChangedAt: new Date() } as Opportunity);
   await em.flush();
+  // Open deals as they stood at the end of W48 come from the stage history: these were made a month before.
+  await em.getConnection().execute(`update opportunities set created_at = '2026-10-01T00:00:00Z' where tenant_id in (?, ?)`, [w.tenant.id, w.otherTenant.id]);
+  await em.getConnection().execute(
+    `insert into opportunity_stage_changes (id, tenant_id, opportunity_id, from_stage, to_stage, changed_at)
+     select gen_random_uuid(), tenant_id, id, null, stage, '2026-10-01T00:00:00Z' from opportunities where tenant_id in (?, ?)`,
+    [w.tenant.id, w.otherTenant.id],
+  );
 }, 60_000);
 afterAll(async () => { await db.drop(); });
 
@@ -66,18 +73,19 @@ test("a manager's weekly team report, computed by hand", async () => {
   expect(r.revenueWon).toEqual({ current: '3000.75', previous: '2000.00', changePercent: '50.0' });
   expect(r.dealsWon).toEqual({ current: '3', previous: '2', changePercent: '50.0' });
   expect(r.dealsLost).toEqual({ current: '1', previous: '1', changePercent: '0.0' });
-  // (3/4 − 2/3) ÷ 2/3 = 12.5 %: the change is taken before rounding.
-  expect(r.conversionRate).toEqual({ current: '75.0', previous: '66.7', changePercent: '12.5' });
+  // 3/4 − 2/3 = 8.3 points (not "12.5 %"): the change is taken before rounding.
+  expect(r.conversion).toEqual({ current: '75.0', previous: '66.7', changePoints: '8.3' });
   expect(r.visits).toEqual({ current: '3', previous: '1', changePercent: '200.0' });
   expect(r.newCustomers).toEqual({ current: '1', previous: '1', changePercent: '0.0' });
-  expect(r.pipeline).toEqual([
+  expect(r.pipeline.asOf).toEqual(local('2026-11-30T00:00'));
+  expect(r.pipeline.stages).toEqual([
     { stage: 'initial_contact', count: 0, amount: '0.00' },
     { stage: 'solution', count: 1, amount: '7000.00' },
     { stage: 'quote', count: 1, amount: '3000.00' },
     { stage: 'negotiation', count: 0, amount: '0.00' },
   ]);
   expect(r.byRep.map((c) => [c.label, c.revenue.current, c.revenue.previous, c.dealsWon])).toEqual([
-    ['Amy Rep', '3000.75', '1500.00', 2],
+    ['Amy Rep', '3000.75', '1500.00', 3], // the deal in euros counts as a deal won, not as revenue
     ['Bob Rep', '0.00', '500.00', 0],
   ]);
   expect(r.byRegion.map((c) => [c.label, c.revenue.current, c.revenue.changePercent])).toEqual([
@@ -86,15 +94,16 @@ test("a manager's weekly team report, computed by hand", async () => {
   ]);
   expect(r.byUnit.map((c) => [c.label, c.revenue.current, c.revenue.previous])).toEqual([['Sales/East', '3000.75', '2000.00']]);
   // What moved revenue most against last week, either way (at most five per breakdown).
-  expect(r.largestChanges.rep.map((c) => [c.label, c.change])).toEqual([['Amy Rep', '1500.75'], ['Bob Rep', '-500.00']]);
-  expect(r.largestChanges.region.map((c) => [c.label, c.change])).toEqual([['East', '1500.75'], ['North', '-500.00']]);
-  expect(r.largestChanges.unit.map((c) => [c.label, c.change])).toEqual([['Sales/East', '1000.75']]);
+  const moves = (m: { up: Array<{ label: string; change: string }>; down: Array<{ label: string; change: string }> }) => ({ up: m.up.map((c) => [c.label, c.change]), down: m.down.map((c) => [c.label, c.change]) });
+  expect(moves(r.largestChanges.rep)).toEqual({ up: [['Amy Rep', '1500.75']], down: [['Bob Rep', '-500.00']] });
+  expect(moves(r.largestChanges.region)).toEqual({ up: [['East', '1500.75']], down: [['North', '-500.00']] });
+  expect(moves(r.largestChanges.unit)).toEqual({ up: [['Sales/East', '1000.75']], down: [] });
   expect(r.trend).toHaveLength(12);
   expect(r.trend.slice(-2)).toEqual([
-    { label: '2026-W47', revenue: '2000.00', visits: 1 },
-    { label: '2026-W48', revenue: '3000.75', visits: 3 },
+    { label: '2026-W47', revenue: '2000.00', visits: 1, partial: false },
+    { label: '2026-W48', revenue: '3000.75', visits: 3, partial: false },
   ]);
-  expect(r.otherCurrencies).toEqual([{ currency: 'EUR', revenue: '300.00' }]);
+  expect(r.otherCurrencies).toEqual([{ currency: 'EUR', revenue: '300.00', deals: 1 }]);
 });
 
 test('the week is the reader\'s week: a deal won at Monday 01:00 in Shanghai is Sunday in UTC', async () => {
@@ -107,9 +116,9 @@ test('weeks across a change of clocks: the trend buckets follow the local calend
   expect(r.window.label).toBe('2026-W45');
   expect(r.revenueWon).toEqual({ current: '30.00', previous: '70.00', changePercent: '-57.1' });
   expect(r.trend.slice(-3)).toEqual([
-    { label: '2026-W43', revenue: '0.00', visits: 0 },
-    { label: '2026-W44', revenue: '70.00', visits: 0 },
-    { label: '2026-W45', revenue: '30.00', visits: 0 },
+    { label: '2026-W43', revenue: '0.00', visits: 0, partial: false },
+    { label: '2026-W44', revenue: '70.00', visits: 0, partial: false },
+    { label: '2026-W45', revenue: '30.00', visits: 0, partial: false },
   ]);
 });
 
@@ -136,12 +145,12 @@ test('reach: a rep sees their own numbers and cannot ask for the team; only admi
   // Wes works in West, outside the East manager's subtree.
   const team = await buildKpiReport(db.em(), w.manager.actor, { period: 'weekly', scope: 'team', at, timezone: zone });
   expect(team.byRep.map((c) => c.label)).not.toContain('Wes Rep');
-  expect(team.pipeline.find((s) => s.stage === 'quote')).toEqual({ stage: 'quote', count: 1, amount: '3000.00' });
+  expect(team.pipeline.stages.find((s) => s.stage === 'quote')).toEqual({ stage: 'quote', count: 1, amount: '3000.00' });
   const west = await buildKpiReport(db.em(), w.repW.actor, { period: 'weekly', scope: 'me', at, timezone: zone });
   expect(west.revenueWon.current).toBe('5000.00');
   const org = await buildKpiReport(db.em(), w.admin.actor, { period: 'weekly', scope: 'org', at, timezone: zone });
   expect(org.revenueWon.current).toBe('8000.75');
-  expect(org.pipeline.find((s) => s.stage === 'quote')).toEqual({ stage: 'quote', count: 2, amount: '12999.00' });
+  expect(org.pipeline.stages.find((s) => s.stage === 'quote')).toEqual({ stage: 'quote', count: 2, amount: '12999.00' });
   const foreign = await buildKpiReport(db.em(), w.foreignRep.actor, { period: 'weekly', scope: 'me', at, timezone: zone });
   expect(foreign.revenueWon.current).toBe('0.00');
 });

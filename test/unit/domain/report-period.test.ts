@@ -45,3 +45,25 @@ test('days, months and years, each with the period before and the last twelve', 
   expect(iso(year.previousStart, 'Asia/Shanghai')).toBe('2025-01-01T00:00:00.000+08:00');
   expect(iso(year.trendStarts[0]!, 'Asia/Shanghai')).toBe('2015-01-01T00:00:00.000+08:00');
 });
+
+describe('a period not over yet is reported to date', () => {
+  const zone = 'Asia/Shanghai';
+  const local = (s: string) => DateTime.fromISO(s, { zone }).toJSDate();
+  test('1–3 December 15:00 is compared with 1–3 November 15:00, not with all of November', () => {
+    const asOf = local('2026-12-03T15:00');
+    const w = periodWindow('monthly', asOf, zone, asOf);
+    expect(w).toMatchObject({ toDate: true, start: local('2026-12-01T00:00'), end: asOf, previousStart: local('2026-11-01T00:00'), previousEnd: local('2026-11-03T15:00') });
+  });
+  test('a week to date: Monday to Wednesday noon against last Monday to Wednesday noon', () => {
+    const asOf = local('2026-12-02T12:00');
+    expect(periodWindow('weekly', asOf, zone, asOf)).toMatchObject({ toDate: true, previousStart: local('2026-11-23T00:00'), previousEnd: local('2026-11-25T12:00') });
+  });
+  test('a year to date compares the same months and days', () => {
+    const asOf = local('2026-03-10T00:00');
+    expect(periodWindow('yearly', asOf, zone, asOf)).toMatchObject({ toDate: true, previousEnd: local('2025-03-10T00:00') });
+  });
+  test('a period that ended before the report is whole', () => {
+    const w = periodWindow('monthly', local('2026-11-15T00:00'), zone, local('2026-12-03T15:00'));
+    expect(w).toMatchObject({ toDate: false, end: local('2026-12-01T00:00'), previousEnd: local('2026-11-01T00:00') });
+  });
+});
