@@ -7,7 +7,8 @@ import { resolveAccess } from '../../domain/shared/access';
 import { reportPostJob } from '../../jobs/report-post.job';
 import type { Translate } from '../../cards/i18n/i18n';
 import { card, type CommandContext, type CommandResult } from '../pipeline/context';
-import { parseReportCommand, type ReportScope } from './report.grammar';
+import { labelOf } from '../../domain/reports/report-period';
+import { parseReportCommand, type ReportScope, type WhichPeriod } from './report.grammar';
 
 /** Subscribing and unsubscribing change settings; a report on demand is queued under the request's key. */
 export function reportWrites(text: string): 'inline' | false {
@@ -29,9 +30,9 @@ export async function reportCommand(ctx: CommandContext, text: string): Promise<
     case 'help':
       return card({ kind: 'card', text: t('help.report') });
     case 'invalid':
-      return card({ kind: 'card', tone: 'warn', text: t(parsed.reason === 'bad_time' ? 'report.badTime' : 'report.unknownWord', { word: parsed.word }) + `\n${t('help.report')}` });
+      return card({ kind: 'card', tone: 'warn', text: t(invalidText[parsed.reason], { word: parsed.word }) + `\n${t('help.report')}` });
     case 'run':
-      return runReport(ctx, parsed.period, parsed.scope);
+      return runReport(ctx, parsed.period, parsed.scope, parsed.which);
     case 'subscribe': {
       const channel = parsed.channel ?? ctx.channel;
       if (!channel || !ctx.channel || (channel === ctx.channel && ctx.channel.isDirect) || channel.id.startsWith('D')) return card({ kind: 'card', tone: 'warn', text: t('report.needChannel') });
@@ -57,8 +58,23 @@ export async function reportCommand(ctx: CommandContext, text: string): Promise<
   }
 }
 
-async function runReport(ctx: CommandContext, period: ReportPeriod, asked: ReportScope | undefined): Promise<CommandResult> {
+const invalidText = { bad_time: 'report.badTime', unknown_word: 'report.unknownWord', bad_period: 'report.badPeriod' } as const;
+const units = { daily: 'day', weekly: 'week', monthly: 'month', yearly: 'year' } as const;
+
+/** The start of the period asked for, in the person's zone: this one, the one before, or one written out. */
+export function periodStart(period: ReportPeriod, which: WhichPeriod | undefined, now: Date, zone: string): DateTime {
+  const unit = units[period];
+  if (!which) return DateTime.fromJSDate(now, { zone }).startOf(unit);
+  if (which.kind === 'last') return DateTime.fromJSDate(now, { zone }).startOf(unit).minus({ [`${unit}s`]: 1 });
+  const d = which.date;
+  return ('week' in d ? DateTime.fromObject({ weekYear: d.weekYear, weekNumber: d.week, weekday: 1 }, { zone }) : DateTime.fromObject(d, { zone })).startOf(unit);
+}
+
+async function runReport(ctx: CommandContext, period: ReportPeriod, asked: ReportScope | undefined, which: WhichPeriod | undefined): Promise<CommandResult> {
   const { t, user } = ctx;
+  const start = periodStart(period, which, ctx.now, user.timezone);
+  if (!start.isValid) return card({ kind: 'card', tone: 'warn', text: t('report.badPeriod', { word: '' }) });
+  if (start.toJSDate() > ctx.now) return card({ kind: 'card', tone: 'warn', text: t('report.notStarted', { label: labelOf(period, start) }) });
   const access = await resolveAccess(ctx.em, ctx.actor);
   const scope = asked ?? widest[access.role];
   if (!allowed[access.role].includes(scope)) {
@@ -70,14 +86,15 @@ async function runReport(ctx: CommandContext, period: ReportPeriod, asked: Repor
     requesterId: user.id,
     scope,
     period,
-    at: ctx.now.toISOString(),
+    at: start.toJSDate().toISOString(),
+    asOf: ctx.now.toISOString(),
     timezone: user.timezone,
     to: { channelId: ctx.channel.id },
     // The request's own key: the same request delivered twice posts one report.
     key: `request.${ctx.requestKey}`,
     fallbackUserId: user.id,
   });
-  return card({ kind: 'card', text: t('report.queued', { period: t(`report.periods.${period}`), scope: t(`report.scopes.${scope}`) }) });
+  return card({ kind: 'card', text: t('report.queued', { period: t(`report.periods.${period}`), label: labelOf(period, start), scope: t(`report.scopes.${scope}`) }) });
 }
 
 /** Card text is shown literally (no mentions): the channel by the name it had, else its id. */
