@@ -26,7 +26,8 @@ export type FileMessage = {
   to: { channelId: string } | { userId: string };
   /** The key numbers, as the platform's markdown. */
   text: string;
-  files: Array<{ filename: string; title: string; bytes: Buffer }>;
+  /** `altText`: what the image shows, as text (screen readers, notifications; Teams also shows it under the image). */
+  files: Array<{ filename: string; title: string; altText?: string; bytes: Buffer }>;
   idempotencyKey: string;
   kind: DeliveryKind;
 };

@@ -1,9 +1,10 @@
-import { reportChartModel, reportSummaryLines } from '../cards/presenters/report-card';
+import { churnLines, reportChartModel, reportChartTexts, reportSummaryLines } from '../cards/presenters/report-card';
 import { translator } from '../cards/i18n/i18n';
 import { renderChart } from '../cards/charts/chart-renderer';
 import { pipelineChart, revenueByRepChart, trendChart } from '../cards/charts/report-charts';
 import { User } from '../domain/org/user.entity';
 import { buildKpiReport } from '../domain/reports/build-kpi-report';
+import { listChurnRisks } from '../domain/reports/list-churn-risks';
 import { userActor } from '../domain/shared/actor';
 import { isDomainError } from '../domain/shared/domain-error';
 import type { JobContext } from './job-definition';
@@ -18,6 +19,8 @@ export type ReportPostData = {
   period: ReportPeriod;
   /** An instant inside the period to report on (ISO). */
   at: string;
+  /** The report as it stood then (ISO; on-demand: when asked): a period not over by then is reported to date. Scheduled posts: when run. */
+  asOf?: string;
   timezone: string;
   to: { channelId: string } | { userId: string };
   /** Identity of this post: the subscription and period, or the request. */
@@ -25,6 +28,8 @@ export type ReportPostData = {
   /** Where to send it instead if the bot may not post in the channel (on-demand requests). */
   fallbackUserId?: string;
 };
+
+const churnShown = 5;
 
 /** Slack's answers when the bot may not post in a channel: the requester gets the report by DM instead. */
 const notAllowedThere = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
@@ -38,22 +43,26 @@ export async function postReport(data: ReportPostData, { em, notifier, log }: Jo
   const requester = await em.findOne(User, { id: data.requesterId, tenantId: data.tenantId, active: true });
   if (!requester) return 'skipped: requester gone';
   const reader = { t: translator(requester.locale), locale: requester.locale };
+  const actor = userActor(data.tenantId, requester.id, requester.role);
   let report;
   try {
-    report = await buildKpiReport(em, userActor(data.tenantId, requester.id, requester.role), { period: data.period, scope: data.scope, at: new Date(data.at), timezone: data.timezone });
+    report = await buildKpiReport(em, actor, { period: data.period, scope: data.scope, at: new Date(data.at), asOf: data.asOf ? new Date(data.asOf) : new Date(), timezone: data.timezone });
   } catch (err) {
     // A manager demoted since subscribing: nothing to post, and retrying will not change that.
     if (isDomainError(err) && err.code === 'forbidden') return `skipped: ${err.message}`;
     throw err;
   }
   const whose = data.scope === 'me' ? reader.t('report.whoseMe') : data.scope === 'team' ? reader.t('report.whoseTeam', { name: requester.name }) : reader.t('report.whoseOrg');
-  const text = reportSummaryLines(report, whose, reader).join('\n');
+  // Those who manage others are shown whom they may lose (as the period ends), with the reasons deals were lost.
+  const churn = data.scope === 'me' ? [] : churnLines(await listChurnRisks(em, actor, { at: report.window.end, limit: churnShown + 1 }), churnShown, report, reader);
+  const text = reportSummaryLines(report, whose, reader, churn).join('\n');
   const charts = reportChartModel(report, reader);
+  const described = reportChartTexts(report, reader);
   const started = performance.now();
   const files = [
-    { filename: `revenue-${report.window.label}.png`, title: charts.title.revenueByRep, bytes: await renderChart(revenueByRepChart(charts)) },
-    { filename: `trend-${report.window.label}.png`, title: charts.title.trend, bytes: await renderChart(trendChart(charts)) },
-    { filename: `pipeline-${report.window.label}.png`, title: charts.title.pipeline, bytes: await renderChart(pipelineChart(charts)) },
+    { filename: `revenue-${report.window.label}.png`, title: charts.title.revenueByRep, altText: described.revenueByRep, bytes: await renderChart(revenueByRepChart(charts)) },
+    { filename: `trend-${report.window.label}.png`, title: charts.title.trend, altText: described.trend, bytes: await renderChart(trendChart(charts)) },
+    { filename: `pipeline-${report.window.label}.png`, title: charts.title.pipeline, altText: described.pipeline, bytes: await renderChart(pipelineChart(charts)) },
   ];
   log.debug({ ms: Math.round(performance.now() - started) }, 'report charts rendered');
   const message = { tenantId: data.tenantId, to: data.to, text, files, idempotencyKey: `report.${data.key}`, kind: 'report' as const };

@@ -154,6 +154,28 @@ describe('proactive messages through the Teams notifier', () => {
     const card = chart.activity.attachments[0].content;
     expect(adaptiveCardProblems(card)).toEqual([]);
     expect(JSON.stringify(card)).toMatch(/周报/);
+    // Each chart's figures as text, under it and as its alt text; this week is to date.
+    const text = JSON.stringify(card);
+    expect(text).toMatch(/截至目前/);
+    expect(card.body.find((b: { type: string }) => b.type === 'Image').altText).toMatch(/各销售赢单收入/);
+  });
+
+  test('last month\'s report, asked in Chinese, is the whole month with the pipeline at its end', async () => {
+    const before = fake.sent.length;
+    const queued = await say(li, 'report 上月 团队');
+    expect(JSON.stringify(queued)).toMatch(/正在生成团队的月报/);
+    // The first of the report's messages: its figures, then the first chart.
+    const chart = await fake.waitFor((s) => fake.sent.indexOf(s) >= before && s.conversationId === `a:${li.aadObjectId}` && JSON.stringify(s.activity).includes('data:image/png;base64,') && JSON.stringify(s.activity).includes('月报 ·'), 30_000);
+    const card = chart.activity.attachments[0].content;
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    const text = JSON.stringify(card);
+    expect(text).toMatch(/月报/);
+    expect(text).toMatch(/期末在途商机/);
+    expect(text).not.toMatch(/截至目前/);
+    // All three charts arrive (and nothing of this report is still on its way when the next test starts).
+    const charts = () => fake.sent.filter((s) => fake.sent.indexOf(s) >= before && s.conversationId === `a:${li.aadObjectId}` && JSON.stringify(s.activity).includes('data:image/png;base64,'));
+    for (let i = 0; i < 100 && charts().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(charts()).toHaveLength(3);
   });
 });
 
@@ -216,9 +238,14 @@ test('in a team channel: a manager subscribes it to the weekly report and the ch
   expect(JSON.stringify(reply.activity)).toMatch(/08:00/);
   const rows = await db.em().getConnection().execute(`select platform, channel_id, period from report_subscriptions`);
   expect(rows).toEqual([{ platform: 'teams', channel_id: channel, period: 'weekly' }]);
+  const asked = fake.sent.length;
   await inChannel('report weekly team');
   const chart = await fake.waitFor((s) => s.conversationId === channel && JSON.stringify(s.activity).includes('data:image/png;base64,'), 30_000);
   expect(adaptiveCardProblems(chart.activity.attachments[0].content)).toEqual([]);
+  // All three charts are in before the next test makes the connector refuse messages.
+  const charts = () => fake.sent.filter((s) => fake.sent.indexOf(s) >= asked && s.conversationId === channel && JSON.stringify(s.activity).includes('data:image/png;base64,'));
+  for (let i = 0; i < 100 && charts().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(charts()).toHaveLength(3);
 });
 
 describe('Teams refusing a proactive message', () => {

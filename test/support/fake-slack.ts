@@ -380,6 +380,8 @@ export type FakeFile = {
   file_id: string;
   filename: string;
   title: string;
+  /** What a screen reader says of it (Slack documents `alt_txt`; the SDK sends `alt_text`). */
+  alt_text?: string;
   length: number;
   bytes: Buffer;
   channel_id: string | undefined;
@@ -399,7 +401,7 @@ export type WaitOptions = { after?: number };
 
 type Answer = { status: number; body: Json; headers?: Record<string, string>; violations?: string[] };
 type Ctx = { method: string; args: Json; token: string | undefined; team: FakeTeam; origin: string };
-type PendingUpload = { file_id: string; filename: string; length: number; title?: string; bytes?: Buffer; completed: boolean };
+type PendingUpload = { file_id: string; filename: string; length: number; title?: string; altText?: string; bytes?: Buffer; completed: boolean };
 type Waiter = { method: string; predicate: (c: Json) => boolean; after: number; resolve: (c: Json) => void };
 type Hold = { arrived: (c: FakeCall) => void; released: Promise<void>; release: () => void };
 
@@ -1046,8 +1048,10 @@ export class FakeSlack {
       const length = Number(args.length);
       const missing = [!args.filename && 'filename', !(Number.isInteger(length) && length > 0) && 'length'].filter(Boolean);
       if (missing.length) return this.fail('invalid_arguments', { response_metadata: { messages: missing.map((m) => `[ERROR] missing required field: ${m}`) } });
+      const alt = args.alt_txt ?? args.alt_text;
+      if (alt !== undefined && String(alt).length > 1000) return this.fail('alt_txt_too_large');
       const file_id = `F${rand(10)}`;
-      this.uploads.set(file_id, { file_id, filename: String(args.filename), length, completed: false });
+      this.uploads.set(file_id, { file_id, filename: String(args.filename), length, completed: false, ...(alt !== undefined ? { altText: String(alt) } : {}) });
       return this.ok({ upload_url: `${origin}/upload/${file_id}`, file_id });
     },
 
@@ -1066,7 +1070,7 @@ export class FakeSlack {
         const p = pending[i] as PendingUpload;
         p.completed = true;
         const title = f.title ?? p.filename;
-        this.files.push({ file_id: p.file_id, filename: p.filename, title, length: p.length, bytes: p.bytes!, channel_id: args.channel_id, initial_comment: args.initial_comment, thread_ts: args.thread_ts, at });
+        this.files.push({ file_id: p.file_id, filename: p.filename, title, alt_text: p.altText, length: p.length, bytes: p.bytes!, channel_id: args.channel_id, initial_comment: args.initial_comment, thread_ts: args.thread_ts, at });
         return {
           id: p.file_id,
           created: Math.floor(at.getTime() / 1000),

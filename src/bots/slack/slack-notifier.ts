@@ -118,7 +118,7 @@ export class SlackNotifier implements Notifier {
           const res = (await client.filesUploadV2({
             channel_id: channel,
             initial_comment: m.text,
-            file_uploads: named.map((f) => ({ file: f.bytes, filename: f.filename, title: f.title })),
+            file_uploads: named.map((f) => ({ file: f.bytes, filename: f.filename, title: f.title, ...(f.altText ? { alt_text: f.altText } : {}) })),
           })) as { files?: Array<{ files?: Array<{ id?: string }> }> };
           return res.files?.[0]?.files?.[0]?.id ?? null;
         },

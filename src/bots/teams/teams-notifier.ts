@@ -67,7 +67,8 @@ export class TeamsNotifier implements Notifier {
           version: '1.5',
           body: [
             ...(i === 0 ? [{ type: 'TextBlock', text: toTeamsMarkdown(m.text), wrap: true }] : []),
-            { type: 'Image', url: `data:image/png;base64,${f.bytes.toString('base64')}`, altText: f.title },
+            { type: 'Image', url: `data:image/png;base64,${f.bytes.toString('base64')}`, altText: f.altText ?? f.title },
+            ...(f.altText ? [{ type: 'TextBlock', text: f.altText, wrap: true, size: 'Small', isSubtle: true }] : []),
           ],
         }),
       ],

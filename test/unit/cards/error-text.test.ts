@@ -81,7 +81,9 @@ test('every literal translation key used in src exists in en and zh-CN', () => {
     for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([a-zA-Z]+(?:\.[a-zA-Z_]+)+)'/g)) keys.add(m[1]!);
   }
   const lookup = (messages: unknown, key: string) => key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), messages);
-  const missing = [...keys].filter((k) => typeof lookup(en, k) !== 'string' || typeof lookup(zhCN, k) !== 'string');
+  // A counted text may exist only in its plural forms (`openDeals_one`, `openDeals_other`).
+  const has = (messages: unknown, k: string) => typeof lookup(messages, k) === 'string' || typeof lookup(messages, `${k}_other`) === 'string';
+  const missing = [...keys].filter((k) => !has(en, k) || !has(zhCN, k));
   expect(keys.size).toBeGreaterThan(100);
   expect(missing).toEqual([]);
 });
