@@ -30,6 +30,7 @@ module.exports = {
       from: { path: '^src/bots', pathNot: '^src/bots/(slack|teams)/' },
       to: { path: platformSdks, dependencyTypesNot: ['type-only'] },
     },
+    { name: 'nothing-knows-the-playground', comment: 'The bots, jobs, domain and cards run the same in the playground as in Slack: only the composition root starts it.', severity: 'error', from: { path: '^src/(bots|jobs|domain|cards|db|http)/' }, to: { path: '^src/playground/' } },
     { name: 'slack-not-teams', severity: 'error', from: { path: '^src/bots/slack/' }, to: { path: '^src/bots/teams/' } },
     { name: 'teams-not-slack', severity: 'error', from: { path: '^src/bots/teams/' }, to: { path: '^src/bots/slack/' } },
   ],

@@ -28,7 +28,9 @@ const schema = z
       .transform(Number)
       .refine((n) => n <= 65535, 'must be a port number (0-65535)')
       .default('3000'),
+    HOST: z.string().min(1).max(255).optional(),
     SFA_ROLE: z.enum(['web', 'worker', 'all'], { message: 'must be one of web, worker, all' }).default('all'),
+    SFA_PLAYGROUND: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
     LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
     SLACK_SIGNING_SECRET: z.string().min(8, 'looks too short for a Slack signing secret').optional(),
     SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, 'must be a bot token starting with xoxb-').optional(),
@@ -63,7 +65,11 @@ export type Config = {
   databaseUrl: string;
   redisUrl: string;
   port: number;
+  /** The interface to listen on (default: every one; the playground: 127.0.0.1). */
+  host?: string;
   role: 'web' | 'worker' | 'all';
+  /** Serve the local workspace at / when no Slack app is configured (never in production). */
+  playground: boolean;
   logLevel: (typeof logLevels)[number];
   encryptionKey?: string;
   publicUrl?: string;
@@ -138,7 +144,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     port: e.PORT,
+    host: e.HOST,
     role: e.SFA_ROLE,
+    playground: e.SFA_PLAYGROUND === 'on',
     logLevel: e.LOG_LEVEL,
     encryptionKey: e.ENCRYPTION_KEY,
     publicUrl: e.PUBLIC_URL,

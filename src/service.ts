@@ -14,6 +14,7 @@ import { CommandIntake, defaultIntakeOptions } from './jobs/command-intake';
 import { JobQueues } from './jobs/queues';
 import { startWorker, type RunningWorker, type WorkerDeps } from './jobs/worker';
 import type { Logger } from './logger';
+import { playgroundWanted, startPlayground, type Playground } from './playground/playground';
 
 export type Service = {
   orm: MikroORM;
@@ -33,10 +34,13 @@ type Stoppable = { name: string; stop: () => Promise<void> };
  * Starts the role the config asks for. `web` serves HTTP (health, bots); `worker` runs jobs;
  * `all` does both in one process. Migrations run first, so a fresh database just works.
  */
-export async function startService(config: Config, logger: Logger): Promise<Service> {
-  const orm = await openOrm(config.databaseUrl);
+export async function startService(given: Config, logger: Logger): Promise<Service> {
+  const orm = await openOrm(given.databaseUrl);
   const applied = await migrate(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  // No Slack app configured, in development: the bot runs against the playground's workspace.
+  const playground = playgroundWanted(given) ? await startPlayground(given, orm, logger) : undefined;
+  const config: Config = playground ? { ...given, slack: playground.slack, host: given.host ?? '127.0.0.1' } : given;
 
   // Producers and readiness fail fast; workers get their own blocking connections later.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
@@ -49,7 +53,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   // Without Redis a graceful close would wait for it forever.
   if (queues) stoppables.push({ name: 'queues', stop: () => Promise.race([queues.close(), delay(2000)]).finally(() => queues.connection.disconnect()) });
   const chat = createChatLayer({ config, orm, logger, enqueue: queues ? (job, data) => queues.addSoon(job, data) : undefined });
-  const web = queues ? await startWeb({ config, orm, redis, logger, queues, chat, stoppables, isShuttingDown: () => state.shuttingDown }) : undefined;
+  const web = queues ? await startWeb({ config, orm, redis, logger, queues, chat, stoppables, playground, isShuttingDown: () => state.shuttingDown }) : undefined;
   let worker: RunningWorker | undefined;
   if (config.role === 'worker' || config.role === 'all') {
     worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools, chat.slackClients), commands: chat.runner, housekeeping: () => chat.pipeline.forgetOld() });
@@ -61,6 +65,8 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
     (stopping ??= (async () => {
       state.shuttingDown = true;
       logger.info('shutting down: finishing in-flight work');
+      // Its live streams never finish on their own: ended first, so in-flight work can drain.
+      await playground?.stop();
       await web?.close();
       for (const s of stoppables.reverse()) {
         await s.stop().catch((err: Error) => logger.error({ err, component: s.name }, 'component failed to stop cleanly'));
@@ -73,7 +79,7 @@ export async function startService(config: Config, logger: Logger): Promise<Serv
   return { orm, redis, server: web?.server, worker, port: web ? addressPort(web.server) : undefined, stop };
 }
 
-type WebDeps = { config: Config; orm: MikroORM; redis: Redis; logger: Logger; queues: JobQueues; chat: ChatLayer; stoppables: Stoppable[]; isShuttingDown: () => boolean };
+type WebDeps = { config: Config; orm: MikroORM; redis: Redis; logger: Logger; queues: JobQueues; chat: ChatLayer; stoppables: Stoppable[]; playground?: Playground; isShuttingDown: () => boolean };
 
 /** The web role: health, the queue dashboard and both bots on one HTTP server. */
 async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => Promise<void> }> {
@@ -93,12 +99,14 @@ async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => P
     : null;
   if (teams) stoppables.push({ name: 'teams', stop: teams.stop });
   else logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or TEAMS_DEV_MODE=true locally) to enable it');
+  deps.playground?.mount(app);
   app.use(errorHandler(logger));
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, () => resolve(s));
+    const s = config.host ? app.listen(config.port, config.host, () => resolve(s)) : app.listen(config.port, () => resolve(s));
     s.once('error', reject);
   });
-  logger.info({ port: addressPort(server), role: config.role }, 'http server listening');
+  logger.info({ port: addressPort(server), host: config.host ?? 'all interfaces', role: config.role }, 'http server listening');
+  if (deps.playground) logger.info(`playground: open http://localhost:${addressPort(server)}/ to use SFA as the demo company's people`);
   const close = async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();

@@ -45,6 +45,8 @@ test("a rep's /visit is acknowledged in time and shows on /customer for them and
   // Writes are acknowledged at once and answered from the queue through the response_url.
   expect(res.ack).toEqual({ response_type: 'ephemeral', text: expect.stringContaining('⏳') });
   expect(textOf(res.body)).toContain('ACME');
+  // …in place of the "On it" (Slack replaces the ack's ephemeral message with it).
+  expect(res.body).toMatchObject({ response_type: 'ephemeral', replace_original: true });
 
   const forRep = await w.slack.command(ids.repEast, '/customer', 'ACME');
   expect(textOf(forRep.body)).toContain('met the CFO, wants a quote');

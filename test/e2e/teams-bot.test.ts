@@ -26,7 +26,7 @@ const li = { aadObjectId: '00000000-0000-0000-0000-0000000000b2', name: 'Li Mana
 beforeAll(async () => {
   db = await createTestDatabase();
   fake = await startFakeTeams();
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', SFA_ROLE: 'all', TEAMS_DEV_MODE: 'true', QUEUE_PREFIX: `sfa-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', SFA_ROLE: 'all', TEAMS_DEV_MODE: 'true', SFA_PLAYGROUND: 'off', QUEUE_PREFIX: `sfa-test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
   service = await startService(config, createLogger(config.logLevel));
   base = `http://127.0.0.1:${service.port}`;
 }, 60_000);

@@ -10,7 +10,8 @@ const root = path.resolve(__dirname, '../..');
 export async function spawnService(env: Record<string, string>, timeoutMs = 20_000, entry = path.join(root, 'src/main.ts'), execArgv: string[] = []): Promise<SpawnedService> {
   const child = spawn(process.execPath, [...execArgv, ...(entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry])], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    // The playground (no Slack configured) only where a test asks for it.
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', SFA_PLAYGROUND: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];

@@ -18,7 +18,7 @@ function cruise(cwd: string): Violation[] {
   return result.summary.violations.map((v) => ({ rule: v.rule.name, from: v.from, to: v.to }));
 }
 
-test('src keeps its layers: no cycles, jobs never import bots, the domain and cards import nothing outward, chat SDKs stay in their folders', () => {
+test('src keeps its layers: no cycles, jobs never import bots, the domain and cards import nothing outward, chat SDKs stay in their folders, nothing knows the playground', () => {
   expect(cruise(root)).toEqual([]);
 }, 60_000);
 
@@ -38,9 +38,11 @@ test('the rules catch what they are for (a tree that breaks each one)', () => {
   write('src/bots/visits/e.ts', "import { App } from '@slack/bolt';\nexport const e = App;\n");
   write('src/bots/slack/f.ts', "import { g } from '../teams/g';\nexport const f = g;\n");
   write('src/bots/teams/g.ts', 'export const g = 1;\n');
+  write('src/bots/slack/h.ts', "import { p } from '../../playground/p';\nexport const h = p;\n");
+  write('src/playground/p.ts', 'export const p = 1;\n');
   try {
     const broken = new Set(cruise(dir).map((v) => v.rule));
-    expect([...broken].sort()).toEqual(['cards-pure', 'chat-sdks-in-platform-folders', 'domain-inward', 'jobs-not-bots', 'no-circular', 'slack-not-teams']);
+    expect([...broken].sort()).toEqual(['cards-pure', 'chat-sdks-in-platform-folders', 'domain-inward', 'jobs-not-bots', 'no-circular', 'nothing-knows-the-playground', 'slack-not-teams']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,8 @@ import type { SlackClients } from './slack-clients';
 import { ephemeral, postToUser } from './slack-reply';
 
 /**
- * Answers a queued Slack command through its response_url; once that has expired (30 minutes,
+ * Answers a queued Slack command through its response_url, in place of the ack's "On it…";
+ * once that has expired (30 minutes,
  * e.g. after an outage) the answer goes to the person directly.
  */
 export class SlackResponder implements Responder {
@@ -16,7 +17,8 @@ export class SlackResponder implements Responder {
     const card = replyCard(reply, translator(locale));
     const responseUrl = typeof command.replyTo.responseUrl === 'string' ? command.replyTo.responseUrl : '';
     if (responseUrl) {
-      const res = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ephemeral(card)), signal: AbortSignal.timeout(10_000) });
+      // The answer takes the place of the "On it…" the ack showed (Slack keeps both where it cannot).
+      const res = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ephemeral(card), replace_original: true }), signal: AbortSignal.timeout(10_000) });
       if (res.ok) return;
       // 5xx: Slack is having trouble, try again later. 4xx: the URL is spent or expired.
       if (res.status >= 500 || !tenantId) throw new Error(`response_url answered ${res.status}`);
