@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+const maxActivityBytes = 100 * 1024;
+
 export type SentActivity = { conversationId: string; replyToId?: string; activity: any; at: Date };
 
 /**
@@ -28,6 +30,12 @@ export async function startFakeTeams() {
       if (failure) {
         refused.push({ status: failure.status, at: new Date() });
         res.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}) }).end(JSON.stringify({ error: { code: `status_${failure.status}`, message: 'refused by the fake connector' } }));
+        return;
+      }
+      // Teams refuses a message over 100 KB (the whole activity, cards and inline images included).
+      if (Buffer.byteLength(body) > maxActivityBytes) {
+        refused.push({ status: 413, at: new Date() });
+        res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: `activity of ${Buffer.byteLength(body)} bytes` } }));
         return;
       }
       const entry: SentActivity = { conversationId: decodeURIComponent(m[1]!), replyToId: m[2] ? decodeURIComponent(m[2]) : undefined, activity: JSON.parse(body || '{}'), at: new Date() };

@@ -2,6 +2,7 @@ import { CardFactory, type ConversationReference } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Config } from '../../config';
 import type { MikroORM } from '../../db/orm';
+import { fitImage } from '../../cards/charts/fit-image';
 import { renderAdaptiveCard, toTeamsMarkdown } from '../../cards/teams/adaptive-card';
 import type { ChannelPacer } from '../../jobs/channel-pacer';
 import { deliverOnce, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
@@ -26,9 +27,34 @@ export function classifyTeamsError(err: unknown): Classified {
   if (status === 403) return { kind: 'permanent', code: 'bot_blocked_or_removed' };
   if (status === 404) return { kind: 'permanent', code: 'conversation_not_found' };
   if (status === 400) return { kind: 'permanent', code: 'bad_request' };
+  // Too big: the same message will be too big again.
+  if (status === 413) return { kind: 'permanent', code: 'message_too_large' };
   if (status === 412 || (status !== undefined && status >= 500)) return { kind: 'transient', code: `http_${status}`, uncertain: status >= 500 };
   // No answer (timeout, reset): Teams may have posted.
   return { kind: 'transient', code: (e.message ?? 'error').slice(0, 100), uncertain: true };
+}
+
+/** Teams refuses a message over 100 KB, images inline as base64 (4/3 of their bytes) included; the rest of the card stays under ~10 KB. */
+const imageBudgetBytes = 66_000;
+const csvBudgetChars = 60_000;
+
+/**
+ * A file as card blocks: an image inline (made to fit the message), its figures as text under it;
+ * anything else (a CSV) as its text, as much of it as fits, saying so when cut.
+ */
+async function fileBlocks(f: FileMessage['files'][number]): Promise<unknown[]> {
+  const caption = f.altText ? [{ type: 'TextBlock', text: f.altText, wrap: true, size: 'Small', isSubtle: true }] : [];
+  if (/\.png$/i.test(f.filename)) {
+    const image = await fitImage(f.bytes, imageBudgetBytes);
+    return [{ type: 'Image', url: `data:${image.mimeType};base64,${image.bytes.toString('base64')}`, altText: f.altText ?? f.title }, ...caption];
+  }
+  const text = f.bytes.toString('utf8');
+  const shown = text.length > csvBudgetChars ? text.slice(0, text.lastIndexOf('\n', csvBudgetChars)) : text;
+  return [
+    { type: 'TextBlock', text: f.title, weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: shown, wrap: true, fontType: 'Monospace', size: 'Small' },
+    ...(shown.length < text.length ? [{ type: 'TextBlock', text: `… ${f.filename}: ${text.split('\n').length - shown.split('\n').length} more lines (sfa export)`, wrap: true, isSubtle: true }] : []),
+  ];
 }
 
 type Options = { orm: MikroORM; teams: Config['teams']; ledger: DeliveryLedger; pacer: ChannelPacer; logger: Logger };
@@ -59,20 +85,18 @@ export class TeamsNotifier implements Notifier {
   /** The text and each image as its own message: three charts in one would pass Teams' size limit. */
   async postFiles(m: FileMessage): Promise<DeliveryResult> {
     const target = 'userId' in m.to ? { userId: m.to.userId } : { conversationId: m.to.channelId };
-    const parts = m.files.map((f, i) => ({
-      key: `${m.idempotencyKey}.${i}`,
-      attachments: [
-        CardFactory.adaptiveCard({
-          type: 'AdaptiveCard',
-          version: '1.5',
-          body: [
-            ...(i === 0 ? [{ type: 'TextBlock', text: toTeamsMarkdown(m.text), wrap: true }] : []),
-            { type: 'Image', url: `data:image/png;base64,${f.bytes.toString('base64')}`, altText: f.altText ?? f.title },
-            ...(f.altText ? [{ type: 'TextBlock', text: f.altText, wrap: true, size: 'Small', isSubtle: true }] : []),
-          ],
-        }),
-      ],
-    }));
+    const parts = await Promise.all(
+      m.files.map(async (f, i) => ({
+        key: `${m.idempotencyKey}.${i}`,
+        attachments: [
+          CardFactory.adaptiveCard({
+            type: 'AdaptiveCard',
+            version: '1.5',
+            body: [...(i === 0 ? [{ type: 'TextBlock', text: toTeamsMarkdown(m.text), wrap: true }] : []), ...(await fileBlocks(f))],
+          }),
+        ],
+      })),
+    );
     let last: DeliveryResult = { status: 'sent' };
     for (const part of parts) {
       const ref: DeliveryRef = { key: part.key, tenantId: m.tenantId, kind: m.kind, ...('userId' in target ? { userId: target.userId } : { channel: target.conversationId }) };
