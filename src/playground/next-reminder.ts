@@ -16,7 +16,9 @@ export async function bringNextReminder(orm: MikroORM, person: PlaygroundPerson)
   const em = orm.em.fork();
   const next = await em.findOne(Interaction, { tenantId: person.tenantId, userId: person.userId, status: 'planned', scheduledAt: { $gt: new Date() } }, { orderBy: { scheduledAt: 'asc' } });
   if (!next) return { moved: 0 };
-  const at = new Date(Date.now() + person.reminderLeadMinutes * 60_000 + soon * 1000);
+  // The lead as it is now: `/visit remind 15` may have changed it since the playground started.
+  const [{ lead }] = await em.getConnection().execute<Array<{ lead: number }>>(`select reminder_lead_minutes as lead from users where id = ?`, [person.userId]);
+  const at = new Date(Date.now() + lead * 60_000 + soon * 1000);
   await rescheduleVisit(em, userActor(person.tenantId, person.userId, person.role), next.id, at);
   return { moved: 1, remindsInSeconds: soon };
 }

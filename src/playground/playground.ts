@@ -167,7 +167,9 @@ function playgroundApi(d: ApiDeps): express.Router {
     const m = /^\/(\S+)\s*([\s\S]*)$/.exec(b.text.trim());
     if (!m || !commands.some((c) => c.name === m[1])) return void res.json({ ok: false, error: `${m ? `/${m[1]}` : b.text} is not a command here. Try /sfa help.` });
     const origin: { user: string; channel: string; sourceTs?: string } = { user: b.user, channel: b.channel };
-    const ack = await d.driverFor(req).command(b.user, `/${m[1]}`, m[2]!, { channelId: b.channel, channelName: channelName(b.channel), responseUrl: d.workspace.responseUrlFor(origin), triggerId: d.workspace.triggerFor(b.user), ackOnly: true });
+    // Slack turns #channel and @person into ids for commands that ask it to (should_escape).
+    const text = commands.find((c) => c.name === m[1])!.slackEscapes ? escapedAsSlackDoes(m[2]!, channels, d.people) : m[2]!;
+    const ack = await d.driverFor(req).command(b.user, `/${m[1]}`, text, { channelId: b.channel, channelName: channelName(b.channel), responseUrl: d.workspace.responseUrlFor(origin), triggerId: d.workspace.triggerFor(b.user), ackOnly: true });
     if (ack.status !== 200) return void res.json({ ok: false, error: `the bot answered ${ack.status}` });
     origin.sourceTs = d.workspace.acked(origin, ack.body);
     res.json({ ok: true });
@@ -245,6 +247,20 @@ function playgroundApi(d: ApiDeps): express.Router {
   });
 
   return router;
+}
+
+/** `#sales` → `<#C0SALES|sales>`, `@Anna Schmidt` → `<@U…|Anna Schmidt>`, for the names this workspace has. */
+export function escapedAsSlackDoes(text: string, channels: Array<{ id: string; name: string }>, people: Array<{ slackUserId: string; name: string }>): string {
+  const byLength = [...people].sort((a, b) => b.name.length - a.name.length);
+  return text
+    .replace(/(^|\s)#([\w-]+)/g, (all, pre: string, name: string) => {
+      const channel = channels.find((c) => c.name === name.toLowerCase());
+      return channel ? `${pre}<#${channel.id}|${channel.name}>` : all;
+    })
+    .replace(/(^|\s)@(\S[^@]*)/g, (all, pre: string, rest: string) => {
+      const person = byLength.find((p) => rest.toLowerCase().startsWith(p.name.toLowerCase()));
+      return person ? `${pre}<@${person.slackUserId}|${person.name}>${rest.slice(person.name.length)}` : all;
+    });
 }
 
 /** A channel per team (the units under the top one), as a sales organisation would have. */

@@ -159,6 +159,14 @@ maybe('/report weekly team shows the charts inline', async () => {
   await page.close();
 });
 
+maybe('a manager subscribes #sales to the weekly report by typing the channel, as in Slack', async () => {
+  const page = await open(managerOf(rep().unit));
+  await page.click('[data-testid="nav-channel-sales"]');
+  await type(page, '/report subscribe weekly #sales 09:00');
+  await page.locator('[data-testid="message"]', { hasText: '#sales will get' }).waitFor({ timeout: 10_000 });
+  await page.close();
+});
+
 maybe('a zh-CN colleague is answered in Chinese, and it reads on a phone', async () => {
   const page = await open(chinese(), phone);
   await type(page, '/sfa help');
