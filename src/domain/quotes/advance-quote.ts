@@ -28,7 +28,11 @@ export async function advanceQuote(em: EntityManager, actor: Actor, input: { quo
     quote.status = input.to;
     if (input.to === 'accepted' && quote.opportunityId) {
       const deal = await tx.findOne(Opportunity, { id: quote.opportunityId, tenantId: access.tenantId });
-      if (deal && (openStages as readonly string[]).includes(deal.stage)) await winOpportunity(tx, actor, deal.id, `Quote ${quote.number} accepted`);
+      if (deal && (openStages as readonly string[]).includes(deal.stage)) {
+        // What the customer accepted is what was won: the deal's estimate gives way to the quote.
+        if (deal.currency === quote.currency) deal.amount = quote.total;
+        await winOpportunity(tx, actor, deal.id, `Quote ${quote.number} accepted`);
+      }
     }
     await tx.flush();
     recordAudit(tx, access, `quote.${input.to}`, { type: 'quote', id: quote.id }, before, snapshot(quote));

@@ -114,7 +114,10 @@ test('sent, accepted (wins the deal), expired; only the requester and those abov
   const q = await createQuote(db.em(), w.repA.actor, { customerId: acmeA, lines: [{ sku: 'SKU-1', quantity: 1 }], opportunityId: deal.id });
   await expect(advanceQuote(db.em(), w.repW.actor, { quoteId: q.id, to: 'sent' })).rejects.toMatchObject({ code: 'not_found' });
   await expect(advanceQuote(db.em(), w.repA.actor, { quoteId: q.id, to: 'accepted' }).then((x) => x.status)).resolves.toBe('accepted');
-  expect((await db.em().findOneOrFail(Opportunity, { id: deal.id })).stage).toBe('won');
+  const won = await db.em().findOneOrFail(Opportunity, { id: deal.id });
+  // Won at what the customer accepted, not at the deal's earlier estimate (reports count this).
+  expect([won.stage, won.amount]).toEqual(['won', q.total]);
+  expect(q.total).not.toBe('500.00');
   await expect(advanceQuote(db.em(), w.repA.actor, { quoteId: q.id, to: 'sent' })).rejects.toMatchObject({ code: 'conflict' });
 
   const old = await createQuote(db.em(), w.repA.actor, { customerId: acmeA, lines: [{ sku: 'SKU-1', quantity: 1 }], validDays: 1 }, new Date('2026-01-01T00:00:00Z'));
