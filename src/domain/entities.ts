@@ -4,6 +4,7 @@ import { Interaction } from './activities/interaction.entity';
 import { Customer } from './customers/customer.entity';
 import { Delivery } from './deliveries/delivery.entity';
 import { Opportunity } from './opportunities/opportunity.entity';
+import { OrderLine } from './opportunities/order-line.entity';
 import { StageChange } from './opportunities/stage-change.entity';
 import { OrgUnit } from './org/org-unit.entity';
 import { OutboxMessage } from './outbox/outbox-message.entity';
@@ -14,4 +15,4 @@ import { Product } from './products/product.entity';
 import { Quote, QuoteLine } from './quotes/quote.entity';
 import { Tenant } from './tenants/tenant.entity';
 
-export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription, Product, PriceRule, Quote, QuoteLine];
+export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, OrderLine, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription, Product, PriceRule, Quote, QuoteLine];

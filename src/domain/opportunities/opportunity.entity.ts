@@ -32,6 +32,10 @@ export const Opportunity = defineEntity({
     nextStep: p.text().nullable(),
     lostReason: p.text().nullable(),
     closedAt: p.datetime().nullable(),
+    /** Where it was sold, when that is not simply the customer's region (imported orders); reports fall back to the customer's. */
+    region: p.string().length(100).nullable(),
+    /** The order it was imported from (`sfa import orders`, unique per tenant): a re-import updates it. */
+    sourceOrderId: p.string().length(100).nullable(),
     /** Nudges about this deal are muted until then. */
     snoozedUntil: p.datetime().nullable(),
     /** The chat request that created it (unique per tenant): a retried request finds it instead of writing again. */

@@ -15,6 +15,7 @@ export const Product = defineEntity({
     specs: p.text().nullable(),
     features: p.text().nullable(),
     useCases: p.text().nullable(),
+    category: p.string().length(100).nullable(),
     /** Exact decimal as a string; arithmetic goes through decimal.js. */
     listPrice: p.decimal().precision(14).scale(2),
     currency: p.string().length(3),

@@ -51,8 +51,9 @@ export type KpiReport = {
   byRep: Contributor[];
   /** By the unit each deal was closed in. */
   byUnit: Contributor[];
+  /** By the deal's region (an imported order's own), else its customer's. */
   byRegion: Contributor[];
-  /** Won revenue by product, from the lines of the won deals' accepted quotes. */
+  /** Won revenue by product, from the lines of the won deals' imported orders, else of their accepted quotes. */
   byProduct: Contributor[];
   /** Per breakdown, the (at most 3) rows that raised revenue most against the previous period, and the 3 that lowered it most. */
   largestChanges: Record<BreakdownName, { up: Contributor[]; down: Contributor[] }>;

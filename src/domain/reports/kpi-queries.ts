@@ -5,8 +5,10 @@ import { truncField, type PeriodWindow } from './report-period';
 
 /**
  * A breakdown of won revenue: which rows it joins to the deal (`o`), what it groups by and what
- * it sums. Products come from the lines of the deal's accepted quotes: a deal won without an
- * accepted quote has no product and is left out of that breakdown only.
+ * it sums. A deal's region is its own (imported orders carry the region they were sold in), else
+ * its customer's. Products come from what the deal sold: the lines of the order it was imported
+ * from, or else the lines of its accepted quotes in the deal's currency — never both, so nothing
+ * is counted twice; a deal won with neither has no product and is left out of that breakdown only.
  */
 export type BreakdownDimension = { joins: string; key: string; label: string; amount: string };
 
@@ -19,12 +21,27 @@ export const breakdownDimensions = {
     label: "coalesce(ou.name_path, '')",
     amount: 'o.amount',
   },
-  region: { joins: 'join customers c on c.id = o.customer_id', key: "coalesce(c.region, '')", label: "coalesce(c.region, '')", amount: 'o.amount' },
+  region: {
+    joins: 'join customers c on c.id = o.customer_id',
+    key: "coalesce(o.region, c.region, '')",
+    label: "coalesce(o.region, c.region, '')",
+    amount: 'o.amount',
+  },
   product: {
-    joins: "join quotes qt on qt.opportunity_id = o.id and qt.status = 'accepted' and qt.currency = o.currency join quote_lines ql on ql.quote_id = qt.id",
-    key: 'ql.sku',
-    label: 'ql.name',
-    amount: 'ql.total',
+    // Both halves give exactly the same column types: only then can PostgreSQL look up each deal's
+    // lines by index (a rep's month reads a few dozen lines, not the tenant's every order line).
+    joins: `join (
+        select ol.tenant_id, ol.opportunity_id, ol.sku::text as sku, ol.name::text as name, ol.amount::numeric as amount, ol.currency::text as currency
+          from order_lines ol
+        union all
+        select qt.tenant_id, qt.opportunity_id, ql.sku::text, ql.name::text, ql.total::numeric, qt.currency::text
+          from quotes qt join quote_lines ql on ql.quote_id = qt.id
+         where qt.status = 'accepted'
+           and not exists (select 1 from order_lines x where x.tenant_id = qt.tenant_id and x.opportunity_id = qt.opportunity_id)
+      ) sold on sold.tenant_id = o.tenant_id and sold.opportunity_id = o.id and sold.currency = o.currency`,
+    key: 'sold.sku',
+    label: 'sold.name',
+    amount: 'sold.amount',
   },
 } satisfies Record<string, BreakdownDimension>;
 

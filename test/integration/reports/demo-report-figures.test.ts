@@ -17,6 +17,8 @@ import { createTestDatabase, type TestDatabase } from '../../support/test-databa
  * in USD and EUR, accepted (and not accepted) quotes with lines, a customer without a region, a
  * pool customer, a sub-unit of the manager's unit with history stamped in it, rows on either side
  * of a day boundary in one zone but not the other, and a pipeline deal that moved stage since.
+ * Imported orders: deals with their own region (not their customer's) and order lines, and deals
+ * with both order lines and an accepted quote (the order's lines count, the quote's do not).
  */
 
 jest.setTimeout(30_000);
@@ -116,10 +118,18 @@ async function expectedBreakdown(name: 'rep' | 'unit' | 'region' | 'product', w:
     rep: `select d.id, d.cur, d.currency, d.owner_id::text as key, u.name as label, d.amount as amt from won d join users u on u.id = d.owner_id`,
     unit: `select d.id, d.cur, d.currency, coalesce(d.closed_unit_id::text, '') as key, coalesce(ou.name_path, '') as label, d.amount as amt
              from won d left join org_units ou on ou.id = d.closed_unit_id`,
-    region: `select d.id, d.cur, d.currency, coalesce(c.region, '') as key, coalesce(c.region, '') as label, d.amount as amt from won d join customers c on c.id = d.customer_id`,
-    product: `select d.id, d.cur, d.currency, l.sku as key, l.name as label, l.total as amt
+    // The deal's own region (an imported order's), else its customer's.
+    region: `select d.id, d.cur, d.currency, r.region as key, r.region as label, d.amount as amt
+               from won d join customers c on c.id = d.customer_id
+               cross join lateral (select case when d.region is not null then d.region when c.region is not null then c.region else '' end as region) r`,
+    // What the deal sold: its order's lines if it was imported from one, else its accepted quotes' lines.
+    product: `select d.id, d.cur, d.currency, l.sku as key, l.name as label, l.amount as amt
+                from won d join order_lines l on l.opportunity_id = d.id and l.currency = d.currency
+              union all
+              select d.id, d.cur, d.currency, l.sku as key, l.name as label, l.total as amt
                 from won d join quotes q on q.opportunity_id = d.id and q.status = 'accepted' and q.currency = d.currency
-                join quote_lines l on l.quote_id = q.id`,
+                join quote_lines l on l.quote_id = q.id
+               where d.id not in (select opportunity_id from order_lines)`,
   }[name];
   const row = await one<{ rows: Contributor[] }>(`
     with won as (
@@ -299,6 +309,17 @@ async function addEdgeRows(): Promise<void> {
   await deal(rep.id, customer.noRegion, 'Moved on since', '4321.09', 'CNY', '2026-11-20T10:00', [['initial_contact', '2026-11-20T10:00'], ['solution', '2026-11-26T10:00'], ['negotiation', '2026-12-02T10:00']]);
   await deal(subRep.id, customer.sub, '子单位赢单', '3333.33', 'CNY', '2026-10-08T10:00', [['initial_contact', '2026-10-08T10:00'], ['won', '2026-11-18T10:00']]);
   await deal(subRep.id, customer.sub, '子单位输单', '100.01', 'CNY', '2026-10-09T10:00', [['initial_contact', '2026-10-09T10:00'], ['lost', '2026-11-25T10:00']]);
+  // Imported orders: sold in a region that is not the customer's (or where the customer has none), with their lines.
+  const orderDeal = async (owner: string, customerId: string, orderId: string, region: string, cur: string, when: string, lines: [sku: string, name: string, amount: string][]) => {
+    const amount = lines.reduce((sum, l) => sum + Math.round(Number(l[2]) * 100), 0) / 100;
+    const id = await deal(owner, customerId, `Order ${orderId}`, amount.toFixed(2), cur, when, [['won', when]]);
+    await sql(`update opportunities set region = ${lit(region)}, source_order_id = ${lit(orderId)} where id = ${lit(id)}`);
+    await sql(`insert into order_lines (id, tenant_id, opportunity_id, line_no, sku, name, quantity, amount, currency) values
+      ${lines.map(([sku, name, amt], i) => `(${lit(randomUUID())}, ${t}, ${lit(id)}, ${i + 1}, ${lit(sku)}, ${lit(name)}, 1, ${amt}, ${lit(cur)})`).join(', ')}`);
+  };
+  await orderDeal(subRep.id, customer.sub, 'ERP-EDGE-1', 'Overseas', 'CNY', '2026-11-21T00:00', [['IMP-001', 'Imported widget', '1000.10'], ['IMP-002', '进口配件', '0.05']]);
+  await orderDeal(rep.id, customer.noRegion, 'ERP-EDGE-2', 'Overseas', 'CNY', '2026-12-02T00:00', [['IMP-001', 'Imported widget', '77.77']]);
+  await orderDeal(rep.id, customer.noRegion, 'ERP-EDGE-3', 'South', 'CNY', '2026-11-05T00:00', [['IMP-002', '进口配件', '12.34']]);
 
   const interaction = (user: string, customerId: string, type: string, status: string, when: string) =>
     `(${lit(randomUUID())}, ${t}, ${lit(customerId)}, ${lit(user)}, ${lit(type)}, ${lit(status)}, ${at(when)}, ${at(when)}, ${at(when)})`;
@@ -420,6 +441,13 @@ test('the test data reaches every kind of figure', async () => {
   expect(team.pipeline.otherCurrencies.map((o) => o.currency)).toEqual(['USD']);
   expect(team.byUnit.map((u) => u.label).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/\/Tianjin$/)]));
   expect(team.byRegion.map((r) => r.key)).toContain('');
+  // A deal's own region is reported, not its customer's (North): the order sold overseas shows as such.
+  expect(team.byRegion.find((r) => r.key === 'Overseas')?.revenue.current).toBe('1000.15');
+  expect(team.byProduct.map((p) => p.key)).toEqual(expect.arrayContaining(['IMP-001', 'IMP-002']));
+  // Demo deals won carry an order line; some of them also got an accepted quote above: counted once.
+  const both = await one<{ n: number }>(`select count(*)::int as n from opportunities o where o.tenant_id = ${lit(tenantId)} and o.stage = 'won'
+     and exists (select 1 from order_lines l where l.opportunity_id = o.id) and exists (select 1 from quotes q where q.opportunity_id = o.id and q.status = 'accepted')`);
+  expect(both.n).toBeGreaterThan(0);
   expect(team.largestChanges.rep.up.length + team.largestChanges.rep.down.length).toBeGreaterThan(0);
   expect(team.conversion.current).not.toBeNull();
   // 1 November 08:00 in Shanghai is still October in Los Angeles: there, the rep closed nothing on 1–2 November.
