@@ -1,5 +1,6 @@
 import { sfaCommand, sfaWrites } from './admin/sfa.command';
 import { customerCommand } from './customers/customer.command';
+import { forecastCommand, forecastWrites } from './forecasts/forecast.command';
 import { oppCommand, oppWrites } from './opportunities/opp.command';
 import type { CommandContext, CommandResult, Platform } from './pipeline/context';
 import { productCommand } from './products/product.command';
@@ -38,6 +39,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'opp', aliases: ['opportunity', '商机'], help: 'opp', teamsHint: 'Your opportunities: opp · opp team · opp new ACME 50k Pilot', slackEscapes: false, writes: oppWrites, run: oppCommand },
   { name: 'quote', aliases: ['报价'], help: 'quote', teamsHint: 'Price a quote: quote ACME 10 x SKU-1 discount 5%', slackEscapes: false, writes: quoteWrites, run: quoteCommand },
   { name: 'product', aliases: ['产品'], help: 'product', teamsHint: 'Look up a product: product widget', slackEscapes: false, writes: reads, run: productCommand },
+  { name: 'forecast', aliases: ['预测'], help: 'forecast', teamsHint: 'Sales forecast with a chart: forecast 6 team by product', slackEscapes: false, writes: forecastWrites, run: forecastCommand },
   { name: 'report', aliases: ['报表'], help: 'report', teamsHint: 'A report with charts: report weekly team', slackEscapes: true, writes: reportWrites, run: reportCommand },
   { name: 'sfa', aliases: [], help: 'admin', teamsHint: 'Admin commands: sfa admin', slackEscapes: true, writes: sfaWrites, run: (ctx, text) => sfaCommand(ctx, text, () => overviewHelp(ctx)) },
 ];

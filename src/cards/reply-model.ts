@@ -29,7 +29,8 @@ export type ActionId =
   | 'quote.reject'
   | 'quote.open'
   | 'quote.sent'
-  | 'quote.accept';
+  | 'quote.accept'
+  | 'forecast.factor_remove';
 
 export type Button = {
   label: string;

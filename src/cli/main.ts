@@ -5,6 +5,8 @@ import { isDomainError } from '../domain/shared/domain-error';
 import type { CommandContext, Output } from './context';
 import { CliError, exitCodes, UsageError } from './errors';
 import { importCustomersCommand } from './import-customers.command';
+import { exportForecastCommand } from './export-forecast.command';
+import { importOrdersCommand } from './import-orders.command';
 import { importPriceRulesCommand } from './import-price-rules.command';
 import { importProductsCommand } from './import-products.command';
 import { importUsersCommand } from './import-users.command';
@@ -97,9 +99,28 @@ const commands: Command[] = [
     run: (ctx, { values: v, positionals: [file] }) => importPriceRulesCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
   },
   {
+    words: ['import', 'orders'],
+    usage: 'sfa import orders <file.csv> [--tenant <slug>] [--skip-invalid]',
+    summary:
+      'import order history as won deals, one line per order line (columns: order_id,order_date,customer,owner_email,region,sku,product_name,quantity,amount,currency; optional: category,discount,unit_price)',
+    options: importOptions,
+    positionals: ['file.csv'],
+    migrateFirst: true,
+    run: (ctx, { values: v, positionals: [file] }) => importOrdersCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
+  },
+  {
+    words: ['export', 'forecast'],
+    usage: 'sfa export forecast [--tenant <slug>] [--by total|region|product|category] [--months N] [--as-of YYYY-MM] [--out file.csv]',
+    summary: 'the company forecast as CSV (key,month,kind,value,low80,high80,low95,high95,baseline,factor,model); --as-of forecasts from the history before that month only',
+    options: { tenant: { type: 'string' }, by: { type: 'string' }, months: { type: 'string' }, 'as-of': { type: 'string' }, out: { type: 'string' } },
+    positionals: [],
+    migrateFirst: true,
+    run: (ctx, { values: v }) => exportForecastCommand(ctx, { tenant: str(v.tenant), by: str(v.by), months: str(v.months), asOf: str(v['as-of']), out: str(v.out) }),
+  },
+  {
     words: ['seed'],
     usage: 'sfa seed --demo [--tenant demo] [--reset]',
-    summary: 'create a demo tenant with two years of sales data (--reset recreates it)',
+    summary: 'create a demo tenant with two years of sales data and two more of order history (--reset recreates it)',
     options: { demo: { type: 'boolean' }, tenant: { type: 'string' }, reset: { type: 'boolean' } },
     positionals: [],
     migrateFirst: true,
@@ -118,8 +139,10 @@ export function usageText(): string {
     '',
     'Imports: the header row names the columns (any order); UTF-8 with or without BOM.',
     'A file with any bad row imports nothing unless --skip-invalid is given. Re-importing',
-    'updates existing records (users by email, customers by name); an empty cell never',
-    'clears a stored value. --tenant may be left out when there is exactly one tenant.',
+    'updates existing records (users by email, customers by name, products by SKU); an empty',
+    'cell never clears a stored value. Orders are matched by order_id: a re-imported order',
+    'replaces the deal and lines it made; an order is imported whole or not at all.',
+    '--tenant may be left out when there is exactly one tenant.',
     'The database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sfa).',
   ].join('\n');
 }

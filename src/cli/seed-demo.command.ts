@@ -3,7 +3,9 @@ import { Interaction } from '../domain/activities/interaction.entity';
 import { recordAudit } from '../domain/audit/record-audit';
 import { Customer } from '../domain/customers/customer.entity';
 import { Opportunity } from '../domain/opportunities/opportunity.entity';
+import { OrderLine } from '../domain/opportunities/order-line.entity';
 import { StageChange } from '../domain/opportunities/stage-change.entity';
+import { Product } from '../domain/products/product.entity';
 import { OrgUnit } from '../domain/org/org-unit.entity';
 import { User } from '../domain/org/user.entity';
 import { resolveAccess } from '../domain/shared/access';
@@ -13,6 +15,7 @@ import type { CommandContext } from './context';
 import { CliError } from './errors';
 import { isValidSlug } from './fields';
 import { buildDemoData } from './seed/build-demo';
+import { buildDemoOrders } from './seed/demo-orders';
 
 export type SeedSummary = {
   slug: string;
@@ -25,6 +28,8 @@ export type SeedSummary = {
   interactions: Record<'done' | 'planned' | 'cancelled', number>;
   opportunities: Record<'won' | 'lost' | 'open', number>;
   stageChanges: number;
+  /** Orders of the two years before, as imported from the old ERP. */
+  importedOrders: number;
   adminEmail: string;
   replaced: boolean;
 };
@@ -46,6 +51,7 @@ export async function seedDemo(em: EntityManager, opts: { slug?: string; reset?:
   const slug = (opts.slug ?? 'demo').trim().toLowerCase();
   if (!isValidSlug(slug)) throw new CliError(`tenant slug "${opts.slug}" must be lower-case letters, digits and dashes`);
   const data = buildDemoData({ slug, now: opts.now ?? new Date() });
+  const orders = buildDemoOrders(data, opts.now ?? new Date());
 
   return em.transactional(async (tx) => {
     const existing = await tx.findOne(Tenant, { slug });
@@ -58,8 +64,10 @@ export async function seedDemo(em: EntityManager, opts: { slug?: string; reset?:
     await insertAll(tx, User, data.users);
     for (const unit of data.units.filter((u) => u.managerId)) await tx.nativeUpdate(OrgUnit, { id: unit.id }, { managerId: unit.managerId });
     await insertAll(tx, Customer, data.customers);
-    await insertAll(tx, Opportunity, data.opportunities);
-    await insertAll(tx, StageChange, data.stageChanges);
+    await insertAll(tx, Opportunity, [...data.opportunities, ...orders.opportunities]);
+    await insertAll(tx, StageChange, [...data.stageChanges, ...orders.stageChanges]);
+    await insertAll(tx, Product, orders.products);
+    await insertAll(tx, OrderLine, orders.lines);
     await insertAll(tx, Interaction, data.interactions);
 
     const count = <T>(rows: T[], test: (row: T) => boolean) => rows.filter(test).length;
@@ -82,6 +90,7 @@ export async function seedDemo(em: EntityManager, opts: { slug?: string; reset?:
         open: count(data.opportunities, (o) => o.stage !== 'won' && o.stage !== 'lost'),
       },
       stageChanges: data.stageChanges.length,
+      importedOrders: orders.opportunities.length,
       adminEmail: data.users.find((u) => u.role === 'admin')!.email!,
       replaced: !!existing,
     };
@@ -100,6 +109,7 @@ export async function seedDemoCommand(ctx: CommandContext, args: { slug: string;
   ctx.out(`  customers: ${s.customers} (${s.poolCustomers} in the public pool, ${s.keyAccounts} key accounts)`);
   ctx.out(`  activities: ${s.interactions.done} done, ${s.interactions.planned} planned, ${s.interactions.cancelled} cancelled`);
   ctx.out(`  opportunities: ${s.opportunities.won + s.opportunities.lost + s.opportunities.open} (${s.opportunities.won} won, ${s.opportunities.lost} lost, ${s.opportunities.open} open), ${s.stageChanges} stage changes`);
+  ctx.out(`  order history: ${s.importedOrders} orders of the two years before, as from the old ERP`);
   ctx.out(`  admin: ${s.adminEmail} (a chat user with this email is linked to it on first contact)`);
   return 0;
 }

@@ -4,6 +4,7 @@ import { expireQuotes } from '../domain/quotes/advance-quote';
 import { Tenant } from '../domain/tenants/tenant.entity';
 import { defineJob, scheduleJobOptions } from './job-definition';
 import { churnAlertJob } from './churn-alert.job';
+import { forecastRefreshJob } from './forecast-refresh.job';
 import { managerSummaryJob } from './manager-summary.job';
 import { nudgeScanJob } from './nudge-scan.job';
 
@@ -17,7 +18,8 @@ const due = (local: DateTime, hour: number) => local.hour >= hour && local.hour 
 
 /**
  * Hourly, from a BullMQ job scheduler (one per deployment, however many workers). It only fans
- * out: a scan per tenant whose local time has reached its nudge hour, and on Mondays a summary per
+ * out: a scan per tenant whose local time has reached its nudge hour (on the 1st also the
+ * tenant's forecast refresh), and on Mondays a summary per
  * manager at that hour in the manager's own time zone. Job ids carry the local day (or week), so a
  * second tick that day adds nothing.
  */
@@ -35,6 +37,8 @@ export const nudgeTickJob = defineJob<NudgeTickData>({
       if (!due(local, tenant.nudgeHour)) continue;
       await queues.add(nudgeScanJob, { tenantId: tenant.id, date: local.toISODate()! });
       scans++;
+      // The first morning of a month: the month just closed is known, the next ones are forecast.
+      if (local.day === 1) await queues.add(forecastRefreshJob, { tenantId: tenant.id, month: local.toFormat('yyyy-LL') });
     }
     const byId = new Map(tenants.map((t) => [t.id, t]));
     const managers = await em.find(User, { role: 'manager', active: true });

@@ -5,10 +5,12 @@ import { pipelineChart, revenueByRepChart, trendChart } from '../cards/charts/re
 import { User } from '../domain/org/user.entity';
 import { buildKpiReport } from '../domain/reports/build-kpi-report';
 import { listChurnRisks } from '../domain/reports/list-churn-risks';
+import { forecastAccuracy } from '../domain/forecasting/forecast-accuracy';
+import { accuracyLine } from '../cards/presenters/forecast-card';
 import { userActor } from '../domain/shared/actor';
 import { isDomainError } from '../domain/shared/domain-error';
 import type { JobContext } from './job-definition';
-import { PermanentDeliveryError } from './notifier';
+import { PermanentDeliveryError, type FileMessage, type Notifier } from './notifier';
 import type { ReportPeriod } from '../domain/report-subscriptions/report-subscription.entity';
 
 export type ReportPostData = {
@@ -55,7 +57,9 @@ export async function postReport(data: ReportPostData, { em, notifier, log }: Jo
   const whose = data.scope === 'me' ? reader.t('report.whoseMe') : data.scope === 'team' ? reader.t('report.whoseTeam', { name: requester.name }) : reader.t('report.whoseOrg');
   // Those who manage others are shown whom they may lose (as the period ends), with the reasons deals were lost.
   const churn = data.scope === 'me' ? [] : churnLines(await listChurnRisks(em, actor, { at: report.window.end, limit: churnShown + 1 }), churnShown, report, reader);
-  const text = reportSummaryLines(report, whose, reader, churn).join('\n');
+  // The monthly report also says how last months' forecasts compared with what was won.
+  const accuracy = data.period === 'monthly' ? accuracyLine(await forecastAccuracy(em, actor, { scope: data.scope, now: report.window.end }), reader) : [];
+  const text = reportSummaryLines(report, whose, reader, [...churn, ...accuracy]).join('\n');
   const charts = reportChartModel(report, reader);
   const described = reportChartTexts(report, reader);
   const started = performance.now();
@@ -65,12 +69,16 @@ export async function postReport(data: ReportPostData, { em, notifier, log }: Jo
     { filename: `pipeline-${report.window.label}.png`, title: charts.title.pipeline, altText: described.pipeline, bytes: await renderChart(pipelineChart(charts)) },
   ];
   log.debug({ ms: Math.round(performance.now() - started) }, 'report charts rendered');
-  const message = { tenantId: data.tenantId, to: data.to, text, files, idempotencyKey: `report.${data.key}`, kind: 'report' as const };
+  return postFilesOrDm(notifier, { tenantId: data.tenantId, to: data.to, text, files, idempotencyKey: `report.${data.key}`, kind: 'report' }, data.fallbackUserId, reader.t('report.notInChannel'));
+}
+
+/** Posts into the channel asked; where the bot may not post there, to the person who asked, by DM, saying why. */
+export async function postFilesOrDm(notifier: Notifier, message: FileMessage, fallbackUserId: string | undefined, why: string): Promise<string> {
   try {
     return (await notifier.postFiles(message)).status;
   } catch (err) {
-    if (!(err instanceof PermanentDeliveryError) || !data.fallbackUserId || !notAllowedThere.has(err.code)) throw err;
-    const dm = { ...message, to: { userId: data.fallbackUserId }, text: `${reader.t('report.notInChannel')}\n${text}`, idempotencyKey: `${message.idempotencyKey}.dm` };
+    if (!(err instanceof PermanentDeliveryError) || !fallbackUserId || !notAllowedThere.has(err.code)) throw err;
+    const dm = { ...message, to: { userId: fallbackUserId }, text: `${why}\n${message.text}`, idempotencyKey: `${message.idempotencyKey}.dm` };
     return `${(await notifier.postFiles(dm)).status} by DM (${err.code})`;
   }
 }

@@ -2,6 +2,8 @@ import type { OutboxTopic } from '../domain/outbox/write-outbox';
 import { chatCommandJob } from './chat-command.job';
 import { churnAlertJob } from './churn-alert.job';
 import { quoteApprovalReminderJob, quoteApprovalRequestJob, quoteDecidedJob } from './quote-messages.job';
+import { forecastPostJob } from './forecast-post.job';
+import { forecastRefreshJob } from './forecast-refresh.job';
 import { reportPostJob } from './report-post.job';
 import { reportTickJob } from './report-tick.job';
 import type { JobDefinition } from './job-definition';
@@ -13,7 +15,7 @@ import { nudgeTickJob } from './nudge-tick.job';
 import { visitReminderJob } from './visit-reminder.job';
 
 /** Every job the worker runs, by name. A job added here runs; a name not here fails unrecoverably. */
-export const jobDefinitions = [visitReminderJob, followUpReminderJob, nudgeTickJob, nudgeScanJob, nudgeDigestJob, managerSummaryJob, chatCommandJob, reportTickJob, reportPostJob, quoteApprovalRequestJob, quoteApprovalReminderJob, quoteDecidedJob, churnAlertJob] as const;
+export const jobDefinitions = [visitReminderJob, followUpReminderJob, nudgeTickJob, nudgeScanJob, nudgeDigestJob, managerSummaryJob, chatCommandJob, reportTickJob, reportPostJob, forecastPostJob, forecastRefreshJob, quoteApprovalRequestJob, quoteApprovalReminderJob, quoteDecidedJob, churnAlertJob] as const;
 
 // Each definition keeps its own data type; the worker only needs to look them up by name.
 const byName = new Map<string, JobDefinition<object>>(jobDefinitions.map((d) => [d.name, d as unknown as JobDefinition<object>]));

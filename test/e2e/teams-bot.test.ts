@@ -6,6 +6,7 @@ import { planVisit } from '../../src/domain/activities/plan-visit';
 import { Customer } from '../../src/domain/customers/customer.entity';
 import { Quote } from '../../src/domain/quotes/quote.entity';
 import { userActor } from '../../src/domain/shared/actor';
+import { newId } from '../../src/domain/shared/ids';
 import { User } from '../../src/domain/org/user.entity';
 import { Tenant } from '../../src/domain/tenants/tenant.entity';
 import { createLogger } from '../../src/logger';
@@ -158,6 +159,21 @@ describe('proactive messages through the Teams notifier', () => {
     const text = JSON.stringify(card);
     expect(text).toMatch(/截至目前/);
     expect(card.body.find((b: { type: string }) => b.type === 'Image').altText).toMatch(/各销售赢单收入/);
+  });
+
+  test('a forecast, asked in Chinese, arrives as a chart card with its figures as text', async () => {
+    const acme = await db.em().findOneOrFail(Customer, { name: 'ACME' });
+    const conn = db.em().getConnection();
+    for (let i = 1; i <= 30; i++) {
+      const at = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - i, 10));
+      await conn.execute(`insert into opportunities (id, tenant_id, customer_id, owner_id, title, amount, currency, stage, stage_changed_at, probability, closed_at, created_at, updated_at, score_inputs) values (?, ?, ?, ?, 'Order', ?, ?, 'won', ?, 100, ?, ?, ?, '{}')`, [newId(), amyUser.tenantId, acme.id, amyUser.id, (900 + 10 * i).toFixed(2), (await db.em().findOneOrFail(Tenant, { id: amyUser.tenantId })).defaultCurrency, at, at, at, at]);
+    }
+    const before = fake.sent.length;
+    expect(JSON.stringify(await say(li, '预测 3 团队'))).toMatch(/正在生成团队未来 3 个月的预测/);
+    const chart = await fake.waitFor((s) => fake.sent.indexOf(s) >= before && s.conversationId === `a:${li.aadObjectId}` && JSON.stringify(s.activity).includes('data:image/') && JSON.stringify(s.activity).includes('销售预测'), 30_000);
+    const card = chart.activity.attachments[0].content;
+    expect(adaptiveCardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toMatch(/销售预测：自 \d{4}-\d{2} 起 3 个月/);
   });
 
   test('last month\'s report, asked in Chinese, is the whole month with the pipeline at its end', async () => {

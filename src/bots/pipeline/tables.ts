@@ -2,6 +2,7 @@ import { isActionId } from '../../cards/slack/action-ids';
 import type { ActionId, FormModel } from '../../cards/reply-model';
 import { customerActions } from '../customers/customer.actions';
 import { customerForms } from '../customers/customer.forms';
+import { forecastActions } from '../forecasts/forecast.actions';
 import { oppActions } from '../opportunities/opp.actions';
 import { oppForms } from '../opportunities/opp.forms';
 import { quoteActions } from '../quotes/quote.actions';
@@ -13,7 +14,7 @@ import type { ActionHandler, AnyFormHandler } from './handlers';
 export type FormId = FormModel['formId'];
 
 /** Every button of every card, on either platform: adding an ActionId without its handler fails to compile. */
-export const actions: Record<ActionId, ActionHandler> = { ...customerActions, ...visitActions, ...oppActions, ...quoteActions };
+export const actions: Record<ActionId, ActionHandler> = { ...customerActions, ...visitActions, ...oppActions, ...quoteActions, ...forecastActions };
 
 /** Every form's fields, metadata schema and submission, by form id. */
 export const forms: Record<FormId, AnyFormHandler> = { ...visitForms, ...customerForms, ...oppForms, ...quoteForms };

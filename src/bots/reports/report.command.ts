@@ -16,8 +16,9 @@ export function reportWrites(text: string): 'inline' | false {
   return kind === 'subscribe' || kind === 'unsubscribe' ? 'inline' : false;
 }
 
-const widest = { rep: 'me', manager: 'team', admin: 'org' } as const;
-const allowed: Record<'rep' | 'manager' | 'admin', ReportScope[]> = { rep: ['me'], manager: ['me', 'team'], admin: ['me', 'team', 'org'] };
+/** The widest reach of each role, and every reach it may ask for (reports and forecasts alike). */
+export const widest = { rep: 'me', manager: 'team', admin: 'org' } as const;
+export const allowed: Record<'rep' | 'manager' | 'admin', ReportScope[]> = { rep: ['me'], manager: ['me', 'team'], admin: ['me', 'team', 'org'] };
 
 /**
  * `/report …`: a report on demand is queued at once and posted into the conversation when ready

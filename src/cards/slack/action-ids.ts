@@ -30,6 +30,7 @@ const KNOWN: Record<ActionId, true> = {
   'quote.open': true,
   'quote.sent': true,
   'quote.accept': true,
+  'forecast.factor_remove': true,
 };
 
 export const ACTION_IDS = Object.keys(KNOWN) as ActionId[];

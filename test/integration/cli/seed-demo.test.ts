@@ -74,8 +74,22 @@ test('seed --demo builds a realistic tenant: org tree, people, customers, two ye
   for (const i of done) last.set(i.customerId, Math.max(last.get(i.customerId) ?? 0, i.occurredAt!.getTime()));
   expect(customers.every((c) => (c.lastInteractionAt?.getTime() ?? 0) === (last.get(c.id) ?? 0))).toBe(true);
 
-  const opportunities = await em.find(Opportunity, t);
+  // The CRM's own deals; the orders brought from the old ERP are checked below.
+  const everything = await em.find(Opportunity, t);
+  const opportunities = everything.filter((o) => !o.sourceOrderId);
   expect(opportunities).toHaveLength(400);
+  const imported = everything.filter((o) => o.sourceOrderId);
+  expect(imported).toHaveLength(summary.importedOrders);
+  expect(imported.every((o) => o.stage === 'won' && o.closedAt! < new Date(Math.min(...opportunities.filter((x) => x.stage === 'won').map((x) => x.closedAt!.getTime()))))).toBe(true);
+  // Four years of won revenue in all, each won deal with the lines that say what was sold.
+  const [{ months }] = await em.getConnection().execute(`select count(distinct to_char(closed_at at time zone 'Asia/Shanghai', 'YYYY-MM'))::int as months from opportunities where tenant_id = ? and stage = 'won'`, [t.tenantId]);
+  expect(months).toBeGreaterThanOrEqual(46);
+  const unmatched = await em.getConnection().execute(
+    `select o.id from opportunities o left join (select opportunity_id, sum(amount) as total from order_lines group by 1) l on l.opportunity_id = o.id
+      where o.tenant_id = ? and o.stage = 'won' and (l.total is null or l.total <> o.amount)`,
+    [t.tenantId],
+  );
+  expect(unmatched).toEqual([]);
   const won = opportunities.filter((o) => o.stage === 'won');
   expect(won.every((o) => o.closedAt && o.closedAt < now && o.probability === 100)).toBe(true);
   // Won deals spread over two years (what the forecast learns from), with some months busier than others.
