@@ -125,7 +125,7 @@ function playgroundApi(d: ApiDeps): express.Router {
     res.json({
       team: playgroundTeam,
       bot: { userId: d.fake.botUserId, name: 'SFA' },
-      users: d.people.map((p) => ({ id: p.slackUserId, name: p.name, role: p.role, unit: p.unit, locale: p.locale })),
+      users: d.people.map((p) => ({ id: p.slackUserId, name: p.name, role: p.role, unit: p.unit, locale: p.locale, timezone: p.timezone })),
       channels,
       commands: commands.map((c) => ({ name: `/${c.name}`, description: c.teamsHint })),
     });

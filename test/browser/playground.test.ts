@@ -19,7 +19,7 @@ let service: Service;
 let browser: Browser | undefined;
 let base: string;
 let skip: string | undefined;
-type Person = { id: string; name: string; role: string; unit: string | null; locale: string };
+type Person = { id: string; name: string; role: string; unit: string | null; locale: string; timezone: string };
 let people: Person[];
 
 beforeAll(async () => {
@@ -121,6 +121,29 @@ maybe('a rep fills the /visit modal with the typeahead, submits, and sees the re
   await page.locator('[data-testid="message"]', { hasText: 'Logged your visit' }).last().waitFor({ timeout: 10_000 });
   await screenshot(page, '05-visit-from-modal');
   await page.close();
+});
+
+maybe("times in forms are the person's own, not the browser's: 14:00 typed by someone abroad is 14:00 where they are", async () => {
+  const me = people.find((p) => p.role === 'rep' && p.locale === 'en' && p.timezone !== 'Pacific/Auckland') ?? rep();
+  const customer = await customerOf(me);
+  const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Pacific/Auckland' });
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.selectOption('[data-testid="user-switcher"]', me.id);
+  await page.waitForSelector('[data-testid="stream-status"][data-state="open"]', { state: 'attached' });
+  await type(page, '/visit plan');
+  const modal = page.locator('[data-testid="modal"]');
+  await modal.waitFor();
+  await modal.locator('[data-block-id="customer"] input').first().fill(customer.slice(0, 4));
+  await page.locator('[data-testid="option"]', { hasText: customer }).first().click();
+  await modal.locator('input[type="datetime-local"]').first().fill('2027-03-10T14:00');
+  await page.click('[data-testid="modal-submit"]');
+  await modal.waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator('[data-testid="message"]', { hasText: '14:00' }).last().waitFor({ timeout: 10_000 });
+  const [row] = await service.orm.em.fork().getConnection().execute(`select i.scheduled_at from interactions i join users u on u.id = i.user_id where u.slack_user_id = ? and i.status = 'planned' order by i.created_at desc limit 1`, [me.id]);
+  const wall = new Intl.DateTimeFormat('en-GB', { timeZone: me.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(row.scheduled_at));
+  expect(wall).toBe('14:00');
+  await context.close();
 });
 
 maybe("a manager approves a rep's quote with the button, and the decision arrives live in the rep's DM", async () => {

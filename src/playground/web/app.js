@@ -373,7 +373,7 @@ const ELEMENTS = {
 
   datepicker: picker('date', 'selected_date'),
   timepicker: picker('time', 'selected_time'),
-  datetimepicker: picker('datetime-local', 'selected_date_time', toLocalInput, (v) => (v ? Math.floor(new Date(v).getTime() / 1000) : null)),
+  datetimepicker: picker('datetime-local', 'selected_date_time', toLocalInput, fromLocalInput),
   checkboxes: (el, args) => choices(el, args, true),
   radio_buttons: (el, args) => choices(el, args, false),
 
@@ -446,11 +446,36 @@ function dispatchText(input, el, send) {
   });
 }
 
+/** The acting person's time zone: Slack shows and reads times in the user's zone, not the browser's. */
+const zone = () => S.ws?.users.find((u) => u.id === S.user)?.timezone || undefined;
+
+/** The wall-clock parts of an instant in the person's zone. */
+function wallParts(ms) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone(), year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return parts;
+}
+
 function toLocalInput(seconds) {
   if (typeof seconds !== 'number') return '';
-  const d = new Date(seconds * 1000);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  const p = wallParts(seconds * 1000);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** A datetime-local value read as wall time in the person's zone, to epoch seconds. */
+function fromLocalInput(v) {
+  if (!v) return null;
+  const [date, time] = v.split('T');
+  const [y, mo, d] = date.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const asUtc = Date.UTC(y, mo - 1, d, hh, mm);
+  let guess = asUtc;
+  // Twice: the zone's offset at the guess may differ from the first one across a clock change.
+  for (let i = 0; i < 2; i++) {
+    const p = wallParts(guess);
+    const shown = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+    guess -= shown - asUtc;
+  }
+  return Math.floor(guess / 1000);
 }
 
 /** external_select: a text box whose options come from the bot's block_suggestion handler. */
@@ -568,7 +593,7 @@ async function sendAction(ctx, blockId, action) {
 
 const tsDate = (ts) => new Date(parseFloat(ts) * 1000);
 
-const hhmm = (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+const hhmm = (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: zone() });
 
 function renderMessage(m, prev) {
   const when = tsDate(m.ts);
