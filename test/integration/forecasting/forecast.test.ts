@@ -205,3 +205,12 @@ test('sfa export forecast --as-of: forecasts from the history before that month 
   expect(east.filter((r) => r.includes(',forecast,')).map((r) => r.split(',')[1])).toEqual(['2026-07', '2026-08', '2026-09']);
   await expect(exportForecastCommand({ orm: db.orm, out: () => undefined, err: () => undefined }, { tenant: w.tenant.slug, by: 'colour' })).rejects.toThrow(/--by must be one of/);
 });
+
+test('weekly series too: weeks start on Monday in the tenant\'s zone and sum to the month', async () => {
+  const weeks = await periodSeries(db.em(), reachOf(), { dimension: 'total', period: 'week', from: local('2026-10-26T00:00'), to: local('2026-12-01T00:00'), zone });
+  expect(weeks.every((w) => DateTime.fromISO(w.period, { zone }).weekday === 1)).toBe(true);
+  // November's deals (the 4th, the 11th, and 00:30 on the 1st, a Sunday: the week of 26 October) in the weeks that hold them.
+  const total = weeks.reduce((s, w) => s.plus(w.revenue), new Decimal(0));
+  expect(total.toFixed(2)).toBe(expected.total.get('2026-11')!.toFixed(2));
+  expect(weeks.find((w) => w.period === '2026-10-26')?.revenue).toBe('0.01');
+});
