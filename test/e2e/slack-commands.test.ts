@@ -160,6 +160,10 @@ test('opportunity: create with a Chinese amount, advance by button, a stale seco
 
   const stale = await w.slack.command(ids.repEast, '/opp', '');
   expect(textOf(stale.body)).toContain('Pilot project');
+  // A rep asking for the team is told what they see instead of a team heading over their own deals.
+  const team = await w.slack.command(ids.repEast, '/opp', 'team');
+  expect(textOf(team.body)).toContain('The team view is for managers');
+  expect(textOf(team.body)).not.toContain("team's open opportunities");
 
   const lose = findButton(res.body, 'opp.lose')!;
   await w.slack.blockAction(ids.repEast, { action_id: lose.action_id, value: `${opp.id}|solution` });

@@ -39,8 +39,10 @@ export async function oppCommand(ctx: CommandContext, text: string): Promise<Com
 
 const pageSize = 8;
 
-export async function oppList(ctx: CommandContext, whose: 'mine' | 'team', page: number, replaceOriginal = false): Promise<CommandResult> {
+export async function oppList(ctx: CommandContext, asked: 'mine' | 'team', page: number, replaceOriginal = false): Promise<CommandResult> {
   const { t } = ctx;
+  // A rep's team view would be their own deals under a team heading: say so, and show theirs.
+  const whose = asked === 'team' && ctx.user.role === 'rep' ? 'mine' : asked;
   const { items, total } = await listOpenOpportunities(ctx.em, ctx.actor, { whose, offset: (page - 1) * pageSize, limit: pageSize });
   if (total === 0) return card({ kind: 'card', text: t('opp.listEmpty') }, replaceOriginal);
   const pages = Math.ceil(total / pageSize);
@@ -48,6 +50,7 @@ export async function oppList(ctx: CommandContext, whose: 'mine' | 'team', page:
     {
       kind: 'card',
       header: t(whose === 'team' ? 'opp.teamListHeader' : 'opp.listHeader'),
+      ...(whose !== asked ? { context: [t('opp.teamIsForManagers')] } : {}),
       sections: items.map(({ opportunity, customerName }) => ({ lines: [opportunityLine(opportunity, customerName, ctx)], buttons: [{ label: t('customer.details'), action: 'opp.open', value: opportunity.id }] })),
       pager: {
         label: t('common.page', { page, pages }),

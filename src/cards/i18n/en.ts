@@ -304,6 +304,7 @@ export const en = {
     created: 'Created *{{title}}* for *{{customer}}*: {{amount}}.',
     listHeader: 'Your open opportunities',
     teamListHeader: 'Your team\'s open opportunities',
+    teamIsForManagers: 'The team view is for managers: these are your own deals.',
     listEmpty: 'No open opportunities. Create one: `/opp new ACME 50000 Pilot`',
     missingAmount: 'I found no amount in *{{customer}}*. A new deal needs the customer, an amount and a title — try: `{{example}}`',
     missingTitle: 'What should the deal be called? Try: `{{example}}`',

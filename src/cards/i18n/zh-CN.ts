@@ -301,6 +301,7 @@ export const zhCN: Messages = {
     created: '已为 *{{customer}}* 新建商机 *{{title}}*：{{amount}}。',
     listHeader: '我的进行中商机',
     teamListHeader: '团队进行中商机',
+    teamIsForManagers: '团队视图供经理使用：以下是你自己的商机。',
     listEmpty: '暂无进行中的商机。新建一个：`/opp new 华为 5万 试点`',
     missingAmount: '在 *{{customer}}* 中没有找到金额。新建商机需要客户、金额和标题——试试：`{{example}}`',
     missingTitle: '商机叫什么名字？试试：`{{example}}`',
