@@ -214,3 +214,19 @@ test('weekly series too: weeks start on Monday in the tenant\'s zone and sum to 
   expect(total.toFixed(2)).toBe(expected.total.get('2026-11')!.toFixed(2));
   expect(weeks.find((w) => w.period === '2026-10-26')?.revenue).toBe('0.01');
 });
+
+test('a deal with both order lines and an accepted quote counts its order lines only, as reports do', async () => {
+  const conn = db.em().getConnection();
+  const customer = await makeCustomer(db.em(), w.tenant, w.repB.user, 'Both Ways Ltd', { region: 'East' });
+  const productId = newId();
+  await conn.execute(`insert into products (id, tenant_id, sku, name, search_name, list_price, currency, active, created_at, updated_at) values (?, ?, 'X-1', 'Both', 'both', 100, 'USD', true, now(), now())`, [productId, w.tenant.id]);
+  const at = local('2024-02-10T10:00');
+  const dealId = newId();
+  await conn.execute(`insert into opportunities (id, tenant_id, customer_id, owner_id, title, amount, currency, stage, stage_changed_at, probability, closed_at, created_at, updated_at, score_inputs) values (?, ?, ?, ?, 'Both', '100.00', 'USD', 'won', ?, 100, ?, ?, ?, '{}')`, [dealId, w.tenant.id, customer.id, w.repB.user.id, at, at, at, at]);
+  await conn.execute(`insert into order_lines (id, tenant_id, opportunity_id, line_no, sku, name, quantity, amount, currency) values (?, ?, ?, 1, 'X-1', 'Both', 1, '100.00', 'USD')`, [newId(), w.tenant.id, dealId]);
+  const quoteId = newId();
+  await conn.execute(`insert into quotes (id, tenant_id, number, customer_id, owner_id, opportunity_id, currency, status, extra_percent_off, total, valid_until, created_at, updated_at) values (?, ?, 'Q-2024-0001', ?, ?, ?, 'USD', 'accepted', 0, '100.00', '2024-03-01', now(), now())`, [quoteId, w.tenant.id, customer.id, w.repB.user.id, dealId]);
+  await conn.execute(`insert into quote_lines (id, quote_id, position, product_id, sku, name, quantity, list_price, unit_price, total, applied) values (?, ?, 0, ?, 'X-1', 'Both', 1, 100, 100, '100.00', '[]')`, [newId(), quoteId, productId]);
+  const rows = await periodSeries(db.em(), reachOf(), { dimension: 'product', period: 'month', from: local('2024-01-01T00:00'), to: local('2024-03-01T00:00'), zone });
+  expect(rows.filter((r) => r.key === 'X-1')).toEqual([{ key: 'X-1', label: 'Both', period: '2024-02', revenue: '100.00', quantity: '1.000' }]);
+});
