@@ -93,6 +93,8 @@ export const en = {
   },
   /** What a field is called in a message about it; anything else is "a value". */
   fields: {
+    repPercentOff: 'a rep\'s discount limit (the manager\'s is the most it can be, %)',
+    repTotal: 'a rep\'s total limit (the manager\'s is the most it can be)',
     customer: 'the customer',
     customerId: 'the customer',
     type: 'the type',

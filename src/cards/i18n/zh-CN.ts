@@ -91,6 +91,8 @@ export const zhCN: Messages = {
     busy: '无法确认是否已收到这条指令。如果已收到，一分钟内会在这里回复——再次发送前请先查看。',
   },
   fields: {
+    repPercentOff: '销售代表的折扣上限（不能高于经理的，%）',
+    repTotal: '销售代表的金额上限（不能高于经理的）',
     customer: '客户',
     customerId: '客户',
     type: '类型',

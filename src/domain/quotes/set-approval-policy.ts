@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { requireRole, resolveAccess } from '../shared/access';
 import type { Actor } from '../shared/actor';
+import { invalidInput } from '../shared/domain-error';
 import { parseInput } from '../shared/validate';
 import { Tenant } from '../tenants/tenant.entity';
 import { limitOf, type RoleLimit } from './approval-policy';
@@ -32,8 +33,22 @@ export async function setApprovalPolicy(em: EntityManager, actor: Actor, input: 
     const before = snapshot(tenant);
     const merged = (role: 'rep' | 'manager') => (data[role] ? { [role]: { ...limitOf(tenant.approvalPolicy, role)!, ...data[role] } } : {});
     tenant.approvalPolicy = { ...tenant.approvalPolicy, ...merged('rep'), ...merged('manager') };
+    requireRepWithinManager(tenant.approvalPolicy);
     await tx.flush();
     recordAudit(tx, access, 'tenant.approval_policy', { type: 'tenant', id: tenant.id }, before, snapshot(tenant));
     return tenant;
   });
+}
+
+/** What a rep may give without asking must be something a manager may approve: else nobody below an admin could. */
+function requireRepWithinManager(policy: Tenant['approvalPolicy']): void {
+  const rep = limitOf(policy, 'rep');
+  const manager = limitOf(policy, 'manager');
+  if (!rep || !manager) return;
+  if (Number(rep.maxPercentOff) > Number(manager.maxPercentOff)) {
+    throw invalidInput(`A rep's limit (${rep.maxPercentOff}%) cannot be above a manager's (${manager.maxPercentOff}%).`, [{ field: 'repPercentOff', problem: `must be at most the manager's ${manager.maxPercentOff}%`, code: 'too_large', max: Number(manager.maxPercentOff) }]);
+  }
+  if (rep.maxTotal && manager.maxTotal && Number(rep.maxTotal) > Number(manager.maxTotal)) {
+    throw invalidInput(`A rep's total limit (${rep.maxTotal}) cannot be above a manager's (${manager.maxTotal}).`, [{ field: 'repTotal', problem: `must be at most the manager's ${manager.maxTotal}`, code: 'too_large', max: Number(manager.maxTotal) }]);
+  }
 }

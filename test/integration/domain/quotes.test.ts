@@ -127,6 +127,16 @@ test('sent, accepted (wins the deal), expired; only the requester and those abov
   expect(await db.em().count(AuditEntry, { entityId: old.id, action: 'quote.expired' })).toBe(1);
 });
 
+test("a rep's limit cannot exceed a manager's: nobody below an admin could approve it", async () => {
+  const [{ policy }] = await db.em().getConnection().execute(`select approval_policy as policy from tenants where id = ?`, [w.tenant.id]);
+  await setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '5' }, manager: { maxPercentOff: '20' } });
+  await expect(setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '50' } })).rejects.toMatchObject({ code: 'invalid_input' });
+  await expect(setApprovalPolicy(db.em(), w.admin.actor, { manager: { maxPercentOff: '4' } })).rejects.toMatchObject({ code: 'invalid_input' });
+  const kept = await setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '20' } });
+  expect(JSON.stringify(kept.approvalPolicy)).toContain('"maxPercentOff":"20"');
+  await db.em().getConnection().execute(`update tenants set approval_policy = ? where id = ?`, [JSON.stringify(policy), w.tenant.id]);
+});
+
 test('approval limits are the admin\'s to set', async () => {
   await expect(setApprovalPolicy(db.em(), w.manager.actor, { rep: { maxPercentOff: '50' } })).rejects.toMatchObject({ code: 'forbidden' });
   await expect(setApprovalPolicy(db.em(), w.admin.actor, { rep: { maxPercentOff: '150' } })).rejects.toMatchObject({ code: 'invalid_input' });
