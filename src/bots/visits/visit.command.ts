@@ -28,6 +28,7 @@ export async function visitCommand(ctx: CommandContext, text: string): Promise<C
     case 'list':
       return visitList(ctx);
     case 'remind': {
+      if (parsed.unreadable !== undefined) return card({ kind: 'card', tone: 'warn', text: t('visit.remindUnreadable', { word: parsed.unreadable }) });
       if (parsed.minutes === undefined) return card({ kind: 'card', text: t('visit.remindCurrent', { lead: ctx.user.reminderLeadMinutes }) });
       const user = await setReminderLead(ctx.em, ctx.actor, parsed.minutes);
       return card({ kind: 'card', tone: 'ok', text: t('visit.remindSet', { lead: user.reminderLeadMinutes }) });

@@ -19,7 +19,7 @@ export type VisitCommand =
   | { kind: 'help' }
   | { kind: 'list' }
   /** `remind 15`: reminders this many minutes before each visit; `remind` alone shows the setting. */
-  | { kind: 'remind'; minutes?: number }
+  | { kind: 'remind'; minutes?: number; unreadable?: string }
   | { kind: 'plan'; customer: string; when: Date; whenText: string; purpose?: string }
   | {
       kind: 'log';
@@ -45,6 +45,8 @@ export function parseVisitCommand(text: string, opts: Pick<WhenOptions, 'timezon
     const minutes = /^(\d{1,4})(?:m|min|mins|minutes|分钟)?$/i.exec(tokens[1]?.text ?? '');
     if (tokens.length === 1) return { kind: 'remind' };
     if (minutes) return { kind: 'remind', minutes: Number(minutes[1]) };
+    // "remind abc", "remind 100000": a setting that could not be read, not a customer called "remind".
+    return { kind: 'remind', unreadable: tokens[1]!.text };
   }
   if (is(tokens[0], keywords.plan)) return parseVisitPlan(afterFirst(text, tokens), opts);
   const glued = gluedKeyword(text, keywords.plan);

@@ -227,6 +227,7 @@ export const en = {
     logged: 'Logged your visit to *{{customer}}*.',
     planned: 'Planned: *{{customer}}* on {{when}}. I will remind you {{lead}} minutes before.',
     remindCurrent: 'Reminders come {{lead}} minutes before each visit. Change it with `/visit remind 15`.',
+    remindUnreadable: 'I could not read “{{word}}” as minutes: say how long before each visit, e.g. `/visit remind 15` (0 to 1440).',
     remindSet: 'Done: reminders now come {{lead}} minutes before each visit, including those already planned.',
     rescheduled: 'Moved your visit to *{{customer}}* to {{when}}.',
     cancelled: 'Cancelled your visit to *{{customer}}* on {{when}}.',

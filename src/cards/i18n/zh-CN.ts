@@ -224,6 +224,7 @@ export const zhCN: Messages = {
     logged: '已记录对 *{{customer}}* 的拜访。',
     planned: '已计划：{{when}} 拜访 *{{customer}}*。将提前 {{lead}} 分钟提醒你。',
     remindCurrent: '每次拜访前 {{lead}} 分钟提醒你。用 `/visit 提醒 15` 修改。',
+    remindUnreadable: '无法把“{{word}}”识别为分钟数：请说明每次拜访前多久提醒，例如 `/visit 提醒 15`（0 到 1440）。',
     remindSet: '好的：以后（包括已计划的拜访）都提前 {{lead}} 分钟提醒。',
     rescheduled: '对 *{{customer}}* 的拜访已改到 {{when}}。',
     cancelled: '已取消 {{when}} 对 *{{customer}}* 的拜访。',

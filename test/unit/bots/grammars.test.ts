@@ -293,4 +293,7 @@ test('/visit remind: show or set the reminder lead; a customer called "Remind…
   expect(parseVisitCommand('remind 15', opts)).toEqual({ kind: 'remind', minutes: 15 });
   expect(parseVisitCommand('提醒 45分钟', opts)).toEqual({ kind: 'remind', minutes: 45 });
   expect(parseVisitCommand('Remind Corp met the CEO', opts).kind).toBe('log');
+  // A setting that cannot be read is said to be one, not taken for a customer called "remind".
+  expect(parseVisitCommand('remind abc', opts)).toEqual({ kind: 'remind', unreadable: 'abc' });
+  expect(parseVisitCommand('remind 100000', opts)).toEqual({ kind: 'remind', unreadable: '100000' });
 });
