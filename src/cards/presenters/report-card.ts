@@ -8,7 +8,7 @@ import { clip, formatMoney } from './format';
 
 type Reader = { t: Translate; locale: string };
 
-const arrow = (f: Figure) => (f.changePercent === null ? '' : Number(f.changePercent) > 0 ? ` ▲ ${f.changePercent}%` : Number(f.changePercent) < 0 ? ` ▼ ${f.changePercent.replace('-', '')}%` : ' ＝');
+const arrow = (f: Figure) => (f.changePercent === null ? '' : Number(f.changePercent) > 0 ? ` ▲ ${f.changePercent}%` : Number(f.changePercent) < 0 ? ` ▼ ${f.changePercent.replace('-', '')}%` : ' =');
 const count = (f: Figure, locale: string) => new Intl.NumberFormat(locale).format(Number(f.current));
 const day = (d: DateTime, locale: string) => (locale === 'zh-CN' ? d.setLocale('zh-CN').toFormat('yyyy年M月d日') : d.setLocale('en-GB').toFormat('d LLL yyyy'));
 
@@ -40,7 +40,7 @@ const signedMoney = (amount: string, currency: string, locale: string) => {
 
 function conversionText(c: RateFigure, t: Translate): string {
   if (c.current === null) return t('report.noClosedDeals');
-  const points = c.changePoints === null ? '' : Number(c.changePoints) > 0 ? ` ▲ ${t('report.points', { n: c.changePoints })}` : Number(c.changePoints) < 0 ? ` ▼ ${t('report.points', { n: c.changePoints.replace('-', '') })}` : ' ＝';
+  const points = c.changePoints === null ? '' : Number(c.changePoints) > 0 ? ` ▲ ${t('report.points', { n: c.changePoints })}` : Number(c.changePoints) < 0 ? ` ▼ ${t('report.points', { n: c.changePoints.replace('-', '') })}` : ' =';
   return `${t('report.conversion')} *${c.current}%*${points}`;
 }
 
