@@ -50,6 +50,7 @@ const schema = z
       .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
       .optional(),
     ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     QUEUE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _')
@@ -75,6 +76,8 @@ export type Config = {
   publicUrl?: string;
   /** HTTP Basic password for /admin/queues; the dashboard is not mounted without it. */
   adminPassword?: string;
+  /** Bearer token /metrics asks for; without one it is open (keep it off the public network). */
+  metricsToken?: string;
   jobs: {
     /** Redis key prefix of every queue: deployments (and test files) sharing a Redis stay apart. */
     queuePrefix: string;
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.ENCRYPTION_KEY,
     publicUrl: e.PUBLIC_URL,
     adminPassword: e.ADMIN_PASSWORD,
+    metricsToken: e.METRICS_TOKEN,
     jobs: {
       queuePrefix: e.QUEUE_PREFIX,
       concurrency: e.WORKER_CONCURRENCY,

@@ -7,6 +7,7 @@ import { checkReadiness } from './http/readiness';
 import { createChatLayer, type ChatLayer } from './bots/chat-layer';
 import type { SlackClients } from './bots/slack/slack-clients';
 import { SlackNotifier } from './bots/slack/slack-notifier';
+import { mountMetrics } from './http/metrics-endpoint';
 import { mountQueueDashboard } from './http/queue-dashboard';
 import { ChatNotifier } from './jobs/chat-notifier';
 import { unconfiguredNotifier, type Notifier } from './jobs/notifier';
@@ -86,6 +87,7 @@ async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => P
   const { config, orm, logger, queues, chat, stoppables } = deps;
   const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, deps.redis), isShuttingDown: deps.isShuttingDown });
   if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
+  mountMetrics(app, { token: config.metricsToken, queues: () => queues.all() });
   // A queued command this process kept in PostgreSQL (Redis did not answer) is run here at once.
   const intake = new CommandIntake(queues, orm, logger, (command) => chat.runner.run(command, { final: false }), { ...defaultIntakeOptions, takeoverMs: config.jobs.lockMs });
   // Loaded only here: a worker-only process never needs Bolt.

@@ -1,3 +1,4 @@
+import { deliveries } from '../metrics';
 import type { MikroORM } from '../db/orm';
 import type { DeliveryStatus } from '../domain/deliveries/delivery.entity';
 import {
@@ -103,6 +104,22 @@ export type Transport = {
  * into what the worker must do next.
  */
 export async function deliverOnce(
+  ledger: DeliveryLedger,
+  ref: DeliveryRef,
+  open: () => Promise<Transport>,
+  classify: (err: unknown) => Classified,
+): Promise<DeliveryResult> {
+  try {
+    const result = await deliverOnceUncounted(ledger, ref, open, classify);
+    deliveries.inc({ kind: ref.kind, outcome: result.status });
+    return result;
+  } catch (err) {
+    deliveries.inc({ kind: ref.kind, outcome: err instanceof PermanentDeliveryError ? 'dead' : err instanceof RateLimitedError ? 'rate_limited' : err instanceof PacedError ? 'paced' : 'retried' });
+    throw err;
+  }
+}
+
+async function deliverOnceUncounted(
   ledger: DeliveryLedger,
   ref: DeliveryRef,
   open: () => Promise<Transport>,

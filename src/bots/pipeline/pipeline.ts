@@ -5,6 +5,7 @@ import { translator } from '../../cards/i18n/i18n';
 import type { MikroORM } from '../../db/orm';
 import { isDomainError, type DomainError } from '../../domain/shared/domain-error';
 import type { Logger } from '../../logger';
+import { interactions, interactionSeconds } from '../../metrics';
 import { formErrors } from '../shared/form-errors';
 import type { CommandContext, Enqueue, Reply } from './context';
 import { identify, NotRegistered, Refusal, register, type ChatDirectory, type Identity } from './identify';
@@ -70,6 +71,21 @@ export class ChatPipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
   async run(interaction: Interaction, directory: ChatDirectory, options: RunOptions = {}): Promise<Outcome> {
+    const labels = { platform: interaction.platform, kind: interaction.inbound.kind };
+    const stop = interactionSeconds.startTimer(labels);
+    try {
+      const outcome = await this.runOnce(interaction, directory, options);
+      interactions.inc({ ...labels, outcome: outcome.duplicate ? 'duplicate' : outcome.reply.type === 'card' && outcome.reply.card.tone === 'error' ? 'failed' : outcome.reply.type === 'card' && outcome.reply.card.tone === 'warn' ? 'refused' : 'ok' });
+      return outcome;
+    } catch (err) {
+      interactions.inc({ ...labels, outcome: 'failed' });
+      throw err;
+    } finally {
+      stop();
+    }
+  }
+
+  private async runOnce(interaction: Interaction, directory: ChatDirectory, options: RunOptions): Promise<Outcome> {
     const step = resolveStep(interaction.inbound);
     await directory.prepare?.(this.deps.orm.em.fork(), interaction);
     let identity: Identity | undefined;

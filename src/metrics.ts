@@ -1,0 +1,31 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The process's Prometheus metrics, one registry per process (web and worker alike): what chat
+ * interactions did and how long they took, what deliveries came to, and the process itself.
+ * Queue gauges are added where the queues are (see http/metrics-endpoint).
+ */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const interactions = new Counter({
+  name: 'sfa_chat_interactions_total',
+  help: 'Chat interactions run by the pipeline, by platform, kind (command, action, form, suggestion, home) and outcome (ok, duplicate, refused, failed).',
+  labelNames: ['platform', 'kind', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const interactionSeconds = new Histogram({
+  name: 'sfa_chat_interaction_seconds',
+  help: 'Time to run a chat interaction through the pipeline (an inline answer; for a queued command, the worker\'s run).',
+  labelNames: ['platform', 'kind'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const deliveries = new Counter({
+  name: 'sfa_deliveries_total',
+  help: 'Messages the jobs tried to deliver, by kind (visit_reminder, report, …) and outcome (sent, already_sent, dead, rate_limited, paced, retried).',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [registry],
+});
