@@ -52,7 +52,7 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.redisTimeoutMs = options.redisTimeoutMs ?? 3000;
-    this.warn = quietly(logger, 'outbox relay: queue unavailable, rows kept for the next try;');
+    this.warn = quietly(logger, 'outbox relay: a store did not answer (see store), rows kept for the next try;');
   }
 
   start(): void {

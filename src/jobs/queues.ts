@@ -1,6 +1,7 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { onceEvery, storeOf } from './quiet-log';
 import { queueNames, type Enqueuer, type JobDefinition, type QueueName } from './job-definition';
 
 export { queueNames, type QueueName } from './job-definition';
@@ -21,14 +22,10 @@ export function redisConnection(url: string, purpose: 'worker' | 'producer', log
   return redis;
 }
 
-/** An error logger that says a broken connection once every 10 s, not on every reconnect attempt. */
+/** An error logger that says a broken connection once every 10 s (with how many it left unsaid, and which store), not on every reconnect attempt. */
 export function quietly(logger: Logger, what: string): (err: Error) => void {
-  let last = 0;
-  return (err) => {
-    if (Date.now() - last < 10_000) return;
-    last = Date.now();
-    logger.warn({ err: err.message }, `${what} problem`);
-  };
+  const log = onceEvery(logger);
+  return (err) => log(what, { err: err.message, store: storeOf(err) }, `${what} problem`);
 }
 
 /** How long a person-facing enqueue waits for Redis before giving up (Slack acks within 3 s). */

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { MikroORM } from '../db/orm';
 import type { Logger } from '../logger';
+import { onceEvery, storeOf } from './quiet-log';
 import { ChannelPacer } from './channel-pacer';
 import { systemClock } from './clock';
 import { DeliveryLedger } from './delivery-ledger';
@@ -70,6 +71,8 @@ const deliveriesLimiter = { max: 100_000, duration: 1000 };
 
 /** One BullMQ worker per queue, each on its own blocking connection. */
 function queueWorkers(config: WorkerDeps['config'], log: Logger, run: RunJob): { workers: Worker[]; connections: Redis[] } {
+  // An outage fails every job the same way: said once per run of them, with the count.
+  const failed = onceEvery(log);
   const connections: Redis[] = [];
   const concurrency: Record<QueueName, number> = { deliveries: config.jobs.concurrency, schedules: 2, commands: config.jobs.concurrency };
   const workers = queueNames.map((name) => {
@@ -86,7 +89,7 @@ function queueWorkers(config: WorkerDeps['config'], log: Logger, run: RunJob): {
     });
     worker.on('error', quietly(log, `worker ${name}`));
     worker.on('failed', (job, err) => {
-      if (job && !(err instanceof DelayedError)) log.warn({ job: job.name, jobId: job.id, attempt: job.attemptsMade, err: err.message }, 'job failed');
+      if (job && !(err instanceof DelayedError)) failed(`${job.name}:${err.message}`, { job: job.name, jobId: job.id, attempt: job.attemptsMade, err: err.message, store: storeOf(err) }, 'job failed');
     });
     return worker;
   });
