@@ -72,6 +72,8 @@ export class OutboxRelay {
       let published = 0;
       try {
         published = await this.relayOnce();
+        // The store is back after an outage: what it may have lost is looked for now, not a sweep later.
+        if (failures > 0) this.nextSweep = 0;
         failures = 0;
       } catch (err) {
         failures++;
@@ -79,7 +81,11 @@ export class OutboxRelay {
       }
       if (!this.stopped && Date.now() >= this.nextSweep) {
         this.nextSweep = Date.now() + this.options.sweepMs;
-        await this.sweepOnce().catch((err: Error) => this.warn(err));
+        // A sweep that failed is tried again on the next turn, not a whole interval later.
+        await this.sweepOnce().catch((err: Error) => {
+          this.nextSweep = 0;
+          this.warn(err);
+        });
       }
       if (published < this.batchSize || failures > 0) await this.pause(failures ? Math.min(this.options.pollMs * 2 ** failures, 10_000) : this.options.pollMs);
     }
