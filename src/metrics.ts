@@ -29,3 +29,11 @@ export const deliveries = new Counter({
   labelNames: ['kind', 'outcome'] as const,
   registers: [registry],
 });
+
+export const buildSeconds = new Histogram({
+  name: 'sfa_build_seconds',
+  help: 'Time to build and render what a job posts, by kind (report, forecast): the SQL and the charts, not the delivery.',
+  labelNames: ['kind'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});

@@ -9,6 +9,7 @@ import { reachKey, recordForecast } from '../domain/forecasting/record-forecast'
 import { User } from '../domain/org/user.entity';
 import { userActor } from '../domain/shared/actor';
 import { isDomainError } from '../domain/shared/domain-error';
+import { buildSeconds } from '../metrics';
 import type { JobContext } from './job-definition';
 import { postFilesOrDm } from './post-report';
 
@@ -36,6 +37,7 @@ export async function postForecast(data: ForecastPostData, { em, notifier }: Job
   const requester = await em.findOne(User, { id: data.requesterId, tenantId: data.tenantId, active: true });
   if (!requester) return 'skipped: requester gone';
   const reader = { t: translator(requester.locale), locale: requester.locale };
+  const built = buildSeconds.startTimer({ kind: 'forecast' });
   let forecast;
   try {
     forecast = await buildForecast(em, userActor(data.tenantId, requester.id, requester.role), { scope: data.scope, by: data.by, months: data.months, now: new Date(data.at), maxKeys: data.export ? 200 : 8 });
@@ -55,5 +57,6 @@ export async function postForecast(data: ForecastPostData, { em, notifier }: Job
   const files = data.export
     ? [{ filename: `forecast-${data.by}-${forecast.asOf}.csv`, title: reader.t('forecast.csvTitle', { from: forecast.asOf, months: forecast.months }), bytes: Buffer.from(forecastCsv(forecast), 'utf8') }]
     : await Promise.all(forecastChartModels(forecast, reader).map(async (m, i) => ({ filename: `forecast-${forecast.asOf}-${i + 1}.png`, title: m.title, altText: text.slice(0, 1000), bytes: await renderChart(forecastChart(m)) })));
+  built();
   return postFilesOrDm(notifier, { tenantId: data.tenantId, to: data.to, text, files, idempotencyKey: key, kind: 'report' }, data.fallbackUserId, reader.t('report.notInChannel'));
 }

@@ -9,6 +9,7 @@ import { forecastAccuracy } from '../domain/forecasting/forecast-accuracy';
 import { accuracyLine } from '../cards/presenters/forecast-card';
 import { userActor } from '../domain/shared/actor';
 import { isDomainError } from '../domain/shared/domain-error';
+import { buildSeconds } from '../metrics';
 import type { JobContext } from './job-definition';
 import { PermanentDeliveryError, type FileMessage, type Notifier } from './notifier';
 import type { ReportPeriod } from '../domain/report-subscriptions/report-subscription.entity';
@@ -46,6 +47,7 @@ export async function postReport(data: ReportPostData, { em, notifier, log }: Jo
   if (!requester) return 'skipped: requester gone';
   const reader = { t: translator(requester.locale), locale: requester.locale };
   const actor = userActor(data.tenantId, requester.id, requester.role);
+  const built = buildSeconds.startTimer({ kind: 'report' });
   let report;
   try {
     report = await buildKpiReport(em, actor, { period: data.period, scope: data.scope, at: new Date(data.at), asOf: data.asOf ? new Date(data.asOf) : new Date(), timezone: data.timezone });
@@ -69,6 +71,7 @@ export async function postReport(data: ReportPostData, { em, notifier, log }: Jo
     { filename: `pipeline-${report.window.label}.png`, title: charts.title.pipeline, altText: described.pipeline, bytes: await renderChart(pipelineChart(charts)) },
   ];
   log.debug({ ms: Math.round(performance.now() - started) }, 'report charts rendered');
+  built();
   return postFilesOrDm(notifier, { tenantId: data.tenantId, to: data.to, text, files, idempotencyKey: `report.${data.key}`, kind: 'report' }, data.fallbackUserId, reader.t('report.notInChannel'));
 }
 

@@ -43,3 +43,12 @@ test('commands, their latency and the queues show up; process metrics are there'
   expect(after).toMatch(/sfa_queue_oldest_waiting_seconds\{queue="[\w-]*deliveries"\} [\d.]+/);
   expect(after).toContain('process_cpu_user_seconds_total');
 });
+
+test('a report posted is timed', async () => {
+  const series = 'sfa_build_seconds_count{kind="report"}';
+  const before = value(await scrape(), series);
+  const files = w.fake.files.length;
+  await w.slack.command('UMETRICS', '/report', '', { channelId: 'DMETRICS' });
+  for (let i = 0; i < 100 && w.fake.files.length === files; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(value(await scrape(), series)).toBe(before + 1);
+});
