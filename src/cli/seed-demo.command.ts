@@ -1,4 +1,5 @@
 import type { EntityManager, EntityName } from '@mikro-orm/postgresql';
+import type { MikroORM } from '../db/orm';
 import { Interaction } from '../domain/activities/interaction.entity';
 import { recordAudit } from '../domain/audit/record-audit';
 import { Customer } from '../domain/customers/customer.entity';
@@ -112,4 +113,18 @@ export async function seedDemoCommand(ctx: CommandContext, args: { slug: string;
   ctx.out(`  order history: ${s.importedOrders} orders of the two years before, as from the old ERP`);
   ctx.out(`  admin: ${s.adminEmail} (a chat user with this email is linked to it on first contact)`);
   return 0;
+}
+
+/** The demo tenant, seeded when there is none yet (the playgrounds call this on every start). */
+export async function ensureDemoTenant(orm: MikroORM, slug = 'demo'): Promise<{ id: string; defaultLocale: string; seeded: boolean }> {
+  const db = orm.em.fork().getConnection();
+  const find = () => db.execute<Array<{ id: string; default_locale: string }>>(`select id, default_locale from tenants where slug = ?`, [slug]);
+  let [tenant] = await find();
+  let seeded = false;
+  if (!tenant) {
+    await seedDemo(orm.em.fork(), { slug });
+    seeded = true;
+    [tenant] = await find();
+  }
+  return { id: tenant!.id, defaultLocale: tenant!.default_locale, seeded };
 }

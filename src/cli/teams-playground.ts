@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { migrate, openOrm, type MikroORM } from '../db/orm';
 import { createLogger } from '../logger';
-import { seedDemo } from './seed-demo.command';
+import { ensureDemoTenant } from './seed-demo.command';
 
 /** The mock AAD tenant the demo tenant is linked to (the playground's `tenantId`). */
 export const playgroundTenantId = '5e3d7c1a-9b8f-4c2e-a6d4-0f1e2d3c4b5a';
@@ -42,20 +42,6 @@ export type TeamsPlaygroundPerson = {
 };
 
 export type LinkedDemoTenant = { tenantId: string; slug: string; defaultLocale: string; seeded: boolean; people: TeamsPlaygroundPerson[] };
-
-/** The demo tenant, seeded when there is none yet (the first start takes a few seconds). */
-async function ensureDemoTenant(orm: MikroORM, slug: string): Promise<{ id: string; defaultLocale: string; seeded: boolean }> {
-  const db = orm.em.fork().getConnection();
-  const find = () => db.execute<Array<{ id: string; default_locale: string }>>(`select id, default_locale from tenants where slug = ?`, [slug]);
-  let [tenant] = await find();
-  let seeded = false;
-  if (!tenant) {
-    await seedDemo(orm.em.fork(), { slug });
-    seeded = true;
-    [tenant] = await find();
-  }
-  return { id: tenant!.id, defaultLocale: tenant!.default_locale, seeded };
-}
 
 /**
  * Links the demo tenant to the mock AAD tenant and gives each of its users a stable AAD object id

@@ -1,5 +1,5 @@
 import type { MikroORM } from '../db/orm';
-import { seedDemo } from '../cli/seed-demo.command';
+import { ensureDemoTenant } from '../cli/seed-demo.command';
 import type { Logger } from '../logger';
 
 /** Someone of the demo company, as the playground's workspace knows them. */
@@ -23,23 +23,19 @@ export type PlaygroundPerson = {
  */
 export async function linkPlaygroundWorkspace(orm: MikroORM, teamId: string, log: Logger): Promise<PlaygroundPerson[]> {
   const db = orm.em.fork().getConnection();
-  let [tenant] = await db.execute<Array<{ id: string }>>(`select id from tenants where slug = 'demo'`);
-  if (!tenant) {
-    const started = Date.now();
-    await seedDemo(orm.em.fork(), {});
-    log.info({ ms: Date.now() - started }, 'playground: seeded the demo tenant');
-    [tenant] = await db.execute<Array<{ id: string }>>(`select id from tenants where slug = 'demo'`);
-  }
-  await db.execute(`update tenants set slack_team_id = null where slack_team_id = ? and id <> ?`, [teamId, tenant!.id]);
-  await db.execute(`update tenants set slack_team_id = ? where id = ?`, [teamId, tenant!.id]);
+  const started = Date.now();
+  const tenant = await ensureDemoTenant(orm);
+  if (tenant.seeded) log.info({ ms: Date.now() - started }, 'playground: seeded the demo tenant');
+  await db.execute(`update tenants set slack_team_id = null where slack_team_id = ? and id <> ?`, [teamId, tenant.id]);
+  await db.execute(`update tenants set slack_team_id = ? where id = ?`, [teamId, tenant.id]);
   // A stable id per person, in Slack's form (U + upper-case letters and digits).
-  await db.execute(`update users set slack_team_id = ?, slack_user_id = coalesce(slack_user_id, 'U' || upper(substr(replace(id::text, '-', ''), 1, 10))) where tenant_id = ?`, [teamId, tenant!.id]);
+  await db.execute(`update users set slack_team_id = ?, slack_user_id = coalesce(slack_user_id, 'U' || upper(substr(replace(id::text, '-', ''), 1, 10))) where tenant_id = ?`, [teamId, tenant.id]);
   const rows = await db.execute<Array<Record<string, unknown>>>(
     `select u.id, u.tenant_id, u.slack_user_id, u.name, u.role, ou.name_path as unit, u.locale, u.timezone, u.email, u.reminder_lead_minutes
        from users u left join org_units ou on ou.id = u.org_unit_id
       where u.tenant_id = ? and u.active
       order by case u.role when 'admin' then 0 when 'manager' then 1 else 2 end, u.name`,
-    [tenant!.id],
+    [tenant.id],
   );
   return rows.map((r) => ({
     userId: String(r.id),
