@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { migrate, openOrm, type MikroORM } from '../db/orm';
 import { createLogger } from '../logger';
 import { ensureDemoTenant } from './seed-demo.command';
@@ -224,16 +224,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, TEAMS_DEV_MODE: 'true', SFA_PLAYGROUND: 'off', PORT: process.env.PORT || '3978', HOST: process.env.HOST || '127.0.0.1', LOG_LEVEL: process.env.LOG_LEVEL || 'warn' };
   // With an app id the bot would check tokens, which the playground does not send.
   for (const k of ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID', 'MICROSOFT_APP_TYPE']) delete env[k];
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(env);
   const logger = createLogger(config.logLevel);
 
   const orm = await openOrm(config.databaseUrl);
