@@ -63,7 +63,7 @@ export async function postReport(data: ReportPostData, { em, notifier, log }: Jo
   const accuracy = data.period === 'monthly' ? accuracyLine(await forecastAccuracy(em, actor, { scope: data.scope, now: report.window.end }), reader) : [];
   const text = reportSummaryLines(report, whose, reader, [...churn, ...accuracy]).join('\n');
   const charts = reportChartModel(report, reader);
-  const described = reportChartTexts(report, reader);
+  const described = reportChartTexts(report, reader, charts);
   const started = performance.now();
   const files = [
     { filename: `revenue-${report.window.label}.png`, title: charts.title.revenueByRep, altText: described.revenueByRep, bytes: await renderChart(revenueByRepChart(charts)) },

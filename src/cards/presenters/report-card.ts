@@ -130,14 +130,13 @@ export function reportChartModel(report: KpiReport, { t, locale }: Reader): Repo
 }
 
 /** Each chart's figures as text (alt text, and a caption where the platform shows one): the same numbers as the chart. */
-export function reportChartTexts(report: KpiReport, { t, locale }: Reader): { revenueByRep: string; trend: string; pipeline: string } {
+export function reportChartTexts(report: KpiReport, { t, locale }: Reader, charts: ReportChartModel = reportChartModel(report, { t, locale })): { revenueByRep: string; trend: string; pipeline: string } {
   const money = (amount: string) => formatMoney(amount, report.currency, locale);
   const reps = report.byRep.slice(0, 12).map((r) => `${clip(r.label, 24)} ${money(r.revenue.current)} (${t('report.previous')} ${money(r.revenue.previous)})`);
   const trend = report.trend.map((p) => `${p.label}${p.partial ? ` (${t('report.toDateShort')})` : ''} ${money(p.revenue)}, ${t('report.visitsCount', { count: p.visits })}`);
   const total = report.pipeline.stages.reduce((sum, s) => sum.plus(s.amount), new Decimal(0));
   const stages = report.pipeline.stages.map((s) => `${t(`opp.stages.${s.stage}`)} ${money(s.amount)} · ${t('report.openDeals', { count: s.count })}${total.isZero() ? '' : ` · ${new Decimal(s.amount).dividedBy(total).times(100).toFixed(0)}%`}`);
   const cap = (title: string, parts: string[]) => clip(`${title}: ${parts.length ? parts.join('; ') : t('report.nothing')}`, 1000);
-  const charts = reportChartModel(report, { t, locale });
   return { revenueByRep: cap(charts.title.revenueByRep, reps), trend: cap(charts.title.trend, trend), pipeline: cap(`${charts.title.pipeline}, ${charts.pipelineNote}`, stages) };
 }
 
