@@ -23,10 +23,26 @@ export const interactionSeconds = new Histogram({
   registers: [registry],
 });
 
+export const ackSeconds = new Histogram({
+  name: 'sfa_chat_ack_seconds',
+  help: 'Time from receiving a chat platform\'s request to acknowledging it (the HTTP answer; Slack allows 3 s), by platform.',
+  labelNames: ['platform'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+  registers: [registry],
+});
+
+export const answerSeconds = new Histogram({
+  name: 'sfa_chat_answer_seconds',
+  help: 'Time from receiving a queued command to its answer being sent by a worker, by platform.',
+  labelNames: ['platform'] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
+  registers: [registry],
+});
+
 export const deliveries = new Counter({
   name: 'sfa_deliveries_total',
-  help: 'Messages the jobs tried to deliver, by kind (visit_reminder, report, …) and outcome (sent, already_sent, dead, rate_limited, paced, retried).',
-  labelNames: ['kind', 'outcome'] as const,
+  help: 'Messages the jobs tried to deliver, by platform (slack, teams), kind (visit_reminder, report, …) and outcome (sent, already_sent, dead, rate_limited, paced, retried).',
+  labelNames: ['platform', 'kind', 'outcome'] as const,
   registers: [registry],
 });
 

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import type { Config } from './config';
 import { migrate, openOrm, type MikroORM } from './db/orm';
@@ -56,8 +57,11 @@ export async function startService(given: Config, logger: Logger): Promise<Servi
   const chat = createChatLayer({ config, orm, logger, enqueue: queues ? (job, data) => queues.addSoon(job, data) : undefined });
   const web = queues ? await startWeb({ config, orm, redis, logger, queues, chat, stoppables, playground, isShuttingDown: () => state.shuttingDown }) : undefined;
   let worker: RunningWorker | undefined;
+  let opsServer: Server | undefined;
   if (config.role === 'worker' || config.role === 'all') {
     worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools, chat.slackClients), commands: chat.runner, housekeeping: () => chat.pipeline.forgetOld() });
+    // A worker-only process still answers probes and scrapes; closed after the worker has drained.
+    if (!web) opsServer = await startOpsServer({ config, orm, redis, logger, worker, stoppables, isShuttingDown: () => state.shuttingDown });
     stoppables.push({ name: 'worker', stop: worker.stop });
   }
 
@@ -77,7 +81,8 @@ export async function startService(given: Config, logger: Logger): Promise<Servi
       logger.info('shutdown complete');
     })());
 
-  return { orm, redis, server: web?.server, worker, port: web ? addressPort(web.server) : undefined, stop };
+  const server = web?.server ?? opsServer;
+  return { orm, redis, server, worker, port: server ? addressPort(server) : undefined, stop };
 }
 
 type WebDeps = { config: Config; orm: MikroORM; redis: Redis; logger: Logger; queues: JobQueues; chat: ChatLayer; stoppables: Stoppable[]; playground?: Playground; isShuttingDown: () => boolean };
@@ -87,7 +92,8 @@ async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => P
   const { config, orm, logger, queues, chat, stoppables } = deps;
   const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, deps.redis), isShuttingDown: deps.isShuttingDown });
   if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
-  mountMetrics(app, { token: config.metricsToken, queues: () => queues.all() });
+  const metrics = mountMetrics(app, { token: config.metricsToken, queues: () => queues.all(), orm });
+  stoppables.push({ name: 'metrics', stop: async () => metrics.unwatch() });
   // A queued command this process kept in PostgreSQL (Redis did not answer) is run here at once.
   const intake = new CommandIntake(queues, orm, logger, (command) => chat.runner.run(command, { final: false }), { ...defaultIntakeOptions, takeoverMs: config.jobs.lockMs });
   // Loaded only here: a worker-only process never needs Bolt.
@@ -103,11 +109,7 @@ async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => P
   else logger.info('Teams bot disabled: set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or TEAMS_DEV_MODE=true locally) to enable it');
   deps.playground?.mount(app);
   app.use(errorHandler(logger));
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = config.host ? app.listen(config.port, config.host, () => resolve(s)) : app.listen(config.port, () => resolve(s));
-    s.once('error', reject);
-  });
-  logger.info({ port: addressPort(server), host: config.host ?? 'all interfaces', role: config.role }, 'http server listening');
+  const server = await listen(app, config, logger);
   if (deps.playground) logger.info(`playground: open http://localhost:${addressPort(server)}/ to use SFA as the demo company's people`);
   const close = async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -117,6 +119,36 @@ async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => P
     await closed;
   };
   return { server, close };
+}
+
+const listen = async (app: Express, config: Config, logger: Logger): Promise<Server> => {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = config.host ? app.listen(config.port, config.host, () => resolve(s)) : app.listen(config.port, () => resolve(s));
+    s.once('error', reject);
+  });
+  logger.info({ port: addressPort(server), host: config.host ?? 'all interfaces', role: config.role }, 'http server listening');
+  return server;
+};
+
+type OpsDeps = { config: Config; orm: MikroORM; redis: Redis; logger: Logger; worker: RunningWorker; stoppables: Stoppable[]; isShuttingDown: () => boolean };
+
+/** The worker role's HTTP side: health, readiness (503 while draining) and metrics, nothing else. */
+async function startOpsServer(deps: OpsDeps): Promise<Server> {
+  const { config, orm, logger, worker } = deps;
+  const { app } = createHttpApp({ logger, readiness: () => checkReadiness(orm, deps.redis), isShuttingDown: deps.isShuttingDown });
+  const metrics = mountMetrics(app, { token: config.metricsToken, queues: () => worker.queues.all(), orm });
+  app.use(errorHandler(logger));
+  const server = await listen(app, config, logger);
+  deps.stoppables.push({
+    name: 'ops-http',
+    stop: async () => {
+      metrics.unwatch();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  });
+  return server;
 }
 
 /** Slack when it is configured (the Teams notifier joins here); otherwise deliveries are dead-lettered with the reason. */

@@ -1,5 +1,9 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../logger';
+import { ackSeconds } from '../metrics';
+
+/** The paths chat platforms post to: their HTTP answer is the acknowledgement they wait for. */
+const platformOfPath: Record<string, string> = { '/slack/events': 'slack', '/api/messages': 'teams' };
 
 export type HttpAppDeps = {
   logger: Logger;
@@ -25,6 +29,8 @@ export function createHttpApp(deps: HttpAppDeps): { app: Express; inFlight: InFl
       active--;
       if (active === 0) { waiters.forEach((w) => w()); waiters = []; }
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const platform = req.method === 'POST' ? platformOfPath[req.path] : undefined;
+      if (platform) ackSeconds.observe({ platform }, ms / 1000);
       if (req.path !== '/healthz') deps.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'http request');
     });
     next();

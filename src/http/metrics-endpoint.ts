@@ -2,9 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { Gauge } from 'prom-client';
+import type { MikroORM } from '../db/orm';
 import { registry } from '../metrics';
 
 const queuesWatched = new Set<() => Queue[]>();
+const databasesWatched = new Set<MikroORM>();
 const states = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 /** Redis may be down while Prometheus scrapes: the scrape answers without the queue figures, not hangs. */
@@ -43,14 +45,64 @@ const oldestWaiting = new Gauge({
 });
 void oldestWaiting;
 
+const outboxUnsettled = new Gauge({
+  name: 'sfa_outbox_unsettled',
+  help: 'Outbox rows (reminder and schedule intents) whose job has not finished yet, read from PostgreSQL when scraped.',
+  registers: [registry],
+  async collect() {
+    for (const orm of databasesWatched) {
+      const rows = await within(orm.em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from outbox where settled_at is null`), 1000);
+      if (rows) this.set(Number(rows[0]?.n ?? 0));
+    }
+  },
+});
+void outboxUnsettled;
+
+const outboxLag = new Gauge({
+  name: 'sfa_outbox_lag_seconds',
+  help: 'Age of the oldest outbox row not yet published to the queues (0 when none): how far behind the relay is.',
+  registers: [registry],
+  async collect() {
+    for (const orm of databasesWatched) {
+      const rows = await within(
+        orm.em.getConnection().execute<Array<{ lag: number | null }>>(`select extract(epoch from now() - min(created_at))::float8 as lag from outbox where published_at is null`),
+        1000,
+      );
+      if (rows) this.set(Math.max(0, rows[0]?.lag ?? 0));
+    }
+  },
+});
+void outboxLag;
+
+/** knex's pool (tarn) behind MikroORM: in use, idle, and callers waiting for a connection. */
+type PoolCounts = { numUsed(): number; numFree(): number; numPendingAcquires(): number };
+
+const dbPool = new Gauge({
+  name: 'sfa_db_pool_connections',
+  help: 'This process\'s PostgreSQL connections by state: used, free, and pending (callers waiting for one).',
+  labelNames: ['state'] as const,
+  registers: [registry],
+  collect() {
+    for (const orm of databasesWatched) {
+      const pool = (orm.em.getConnection().getKnex().client as { pool?: PoolCounts }).pool;
+      if (!pool) continue;
+      this.set({ state: 'used' }, pool.numUsed());
+      this.set({ state: 'free' }, pool.numFree());
+      this.set({ state: 'pending' }, pool.numPendingAcquires());
+    }
+  },
+});
+void dbPool;
+
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 /**
- * `GET /metrics` in Prometheus' text format: the process, chat interactions, deliveries and the
- * queues. With a token configured, only `Authorization: Bearer <token>` may read it.
+ * `GET /metrics` in Prometheus' text format: the process, chat interactions, deliveries, the
+ * queues, the outbox and the database pool. With a token configured, only `Authorization: Bearer <token>` may read it.
  */
-export function mountMetrics(app: Express, opts: { token?: string; queues: () => Queue[] }): void {
-  queuesWatched.add(opts.queues);
+export function mountMetrics(app: Express, opts: { token?: string; queues?: () => Queue[]; orm: MikroORM }): { unwatch: () => void } {
+  if (opts.queues) queuesWatched.add(opts.queues);
+  databasesWatched.add(opts.orm);
   const expected = opts.token ? digest(opts.token) : null;
   app.get('/metrics', async (req, res) => {
     if (expected) {
@@ -59,4 +111,10 @@ export function mountMetrics(app: Express, opts: { token?: string; queues: () =>
     }
     res.type(registry.contentType).send(await registry.metrics());
   });
+  return {
+    unwatch: () => {
+      if (opts.queues) queuesWatched.delete(opts.queues);
+      databasesWatched.delete(opts.orm);
+    },
+  };
 }

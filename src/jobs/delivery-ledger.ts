@@ -105,16 +105,17 @@ export type Transport = {
  */
 export async function deliverOnce(
   ledger: DeliveryLedger,
+  platform: 'slack' | 'teams',
   ref: DeliveryRef,
   open: () => Promise<Transport>,
   classify: (err: unknown) => Classified,
 ): Promise<DeliveryResult> {
   try {
     const result = await deliverOnceUncounted(ledger, ref, open, classify);
-    deliveries.inc({ kind: ref.kind, outcome: result.status });
+    deliveries.inc({ platform, kind: ref.kind, outcome: result.status });
     return result;
   } catch (err) {
-    deliveries.inc({ kind: ref.kind, outcome: err instanceof PermanentDeliveryError ? 'dead' : err instanceof RateLimitedError ? 'rate_limited' : err instanceof PacedError ? 'paced' : 'retried' });
+    deliveries.inc({ platform, kind: ref.kind, outcome: err instanceof PermanentDeliveryError ? 'dead' : err instanceof RateLimitedError ? 'rate_limited' : err instanceof PacedError ? 'paced' : 'retried' });
     throw err;
   }
 }

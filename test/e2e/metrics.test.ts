@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { makeCustomer, makeUser } from '../support/factories';
 import { startSlackWorld, type SlackWorld } from '../support/slack-world';
 
@@ -42,6 +43,26 @@ test('commands, their latency and the queues show up; process metrics are there'
   expect(after).toMatch(/sfa_queue_jobs\{queue="[\w-]*commands",state="waiting"\} \d+/);
   expect(after).toMatch(/sfa_queue_oldest_waiting_seconds\{queue="[\w-]*deliveries"\} [\d.]+/);
   expect(after).toContain('process_cpu_user_seconds_total');
+  // Every command was acknowledged over HTTP, and timed as such.
+  const acks = 'sfa_chat_ack_seconds_count{platform="slack"}';
+  expect(value(after, acks) - value(before, acks)).toBeGreaterThanOrEqual(3);
+});
+
+test('a queued write is timed from receipt to its answer', async () => {
+  const answers = 'sfa_chat_answer_seconds_count{platform="slack"}';
+  const before = value(await scrape(), answers);
+  await w.slack.command('UMETRICS', '/visit', 'Metric Corp showed the new range');
+  await eventually(async () => expect(value(await scrape(), answers)).toBe(before + 1), 10_000, 100);
+});
+
+test('the outbox and the database pool are read when scraped', async () => {
+  const text = await scrape();
+  expect(text).toMatch(/^sfa_outbox_unsettled \d+$/m);
+  expect(text).toMatch(/^sfa_outbox_lag_seconds [\d.e+-]+$/m);
+  // This scrape itself reads the outbox: at least one connection is counted somewhere.
+  const pool = ['used', 'free', 'pending'].map((state) => value(text, `sfa_db_pool_connections{state="${state}"}`));
+  expect(text).toContain('sfa_db_pool_connections{state="pending"}');
+  expect(pool[0]! + pool[1]!).toBeGreaterThan(0);
 });
 
 test('a report posted is timed', async () => {
@@ -51,4 +72,6 @@ test('a report posted is timed', async () => {
   await w.slack.command('UMETRICS', '/report', '', { channelId: 'DMETRICS' });
   for (let i = 0; i < 100 && w.fake.files.length === files; i++) await new Promise((r) => setTimeout(r, 100));
   expect(value(await scrape(), series)).toBe(before + 1);
+  // Its delivery is counted by platform, kind and outcome.
+  await eventually(async () => expect(value(await scrape(), 'sfa_deliveries_total{platform="slack",kind="report",outcome="sent"}')).toBeGreaterThanOrEqual(1), 10_000, 100);
 });

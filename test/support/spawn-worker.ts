@@ -4,11 +4,12 @@ import readline from 'node:readline';
 
 const root = path.resolve(__dirname, '../..');
 
-export type SpawnedWorker = { child: ChildProcess; exit: Promise<number | null>; logs: Array<Record<string, unknown>> };
+/** `port`: its health, readiness and metrics listener (PORT=0 unless the env sets one). */
+export type SpawnedWorker = { child: ChildProcess; exit: Promise<number | null>; logs: Array<Record<string, unknown>>; port: number };
 
 /**
  * The service as its own process in the worker role (as `SFA_ROLE=worker npm start`), once it has
- * started: `src/main.ts` through tsx, or a compiled `entry` (`dist/src/main.js`) with plain node.
+ * started and listens for probes: `src/main.ts` through tsx, or a compiled `entry` (`dist/src/main.js`) with plain node.
  */
 export async function spawnWorker(env: Record<string, string>, options: { timeoutMs?: number; execArgv?: string[]; entry?: string } = {}): Promise<SpawnedWorker> {
   const timeoutMs = options.timeoutMs ?? 20_000;
@@ -17,12 +18,13 @@ export async function spawnWorker(env: Record<string, string>, options: { timeou
   const child = spawn(process.execPath, [...(options.execArgv ?? []), ...loader, entry], {
     cwd: root,
     // Info level at least: start-up is recognised by its log line.
-    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info', SFA_ROLE: 'worker' },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env, LOG_LEVEL: 'info', SFA_ROLE: 'worker' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
+  let port = 0;
   child.stderr!.on('data', (d) => { stderr += d; });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
@@ -30,10 +32,11 @@ export async function spawnWorker(env: Record<string, string>, options: { timeou
       try {
         const entry = JSON.parse(line);
         logs.push(entry);
-        if (entry.msg === 'worker started') { clearTimeout(timer); resolve(); }
+        // The worker starts first, then its health and metrics listener.
+        if (entry.msg === 'http server listening') { port = entry.port; clearTimeout(timer); resolve(); }
       } catch { /* not a log line */ }
     });
     void exit.then((code) => { clearTimeout(timer); reject(new Error(`worker exited with ${code}: ${stderr}`)); });
   });
-  return { child, exit, logs };
+  return { child, exit, logs, port };
 }

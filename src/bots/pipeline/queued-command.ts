@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChatCommandRunner, QueuedCommand } from '../../jobs/chat-command.job';
 import { UnknownWorkspace, type CommandIntake, type Release } from '../../jobs/command-intake';
 import type { Logger } from '../../logger';
+import { answerSeconds } from '../../metrics';
 import type { Platform, Reply } from './context';
 import type { ChatDirectory } from './identify';
 import type { Interaction } from './interaction';
@@ -105,6 +106,7 @@ export class QueuedCommandRunner implements ChatCommandRunner {
     if (outcome.answer === 'pending' && !(await this.mayTakeOver(outcome, attempt))) return 'answered before';
     try {
       await wiring.responder.answer(command, outcome.reply, { tenantId: outcome.logged?.tenantId, locale: outcome.locale });
+      answerSeconds.observe({ platform: command.platform }, Math.max(0, Date.now() - command.receivedAt) / 1000);
     } catch (err) {
       if (outcome.logged) await this.pipeline.releaseAnswer(outcome.logged);
       throw err;

@@ -86,7 +86,7 @@ export class SlackNotifier implements Notifier {
 
   sendDirect(m: DirectMessage): Promise<DeliveryResult> {
     const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, userId: m.userId };
-    return deliverOnce(this.opts.ledger, ref, async () => {
+    return deliverOnce(this.opts.ledger, 'slack', ref, async () => {
       const slackUserId = await this.slackUserOf(m.tenantId, m.userId);
       const client = await this.clients.clientFor(m.tenantId);
       const channel = await this.openDm(client, m.tenantId, slackUserId);
@@ -96,7 +96,7 @@ export class SlackNotifier implements Notifier {
 
   postToChannel(m: ChannelMessage): Promise<DeliveryResult> {
     const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, channel: m.channelId };
-    return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.clients.clientFor(m.tenantId), m.channelId, m.card, m.idempotencyKey), classifySlackError);
+    return deliverOnce(this.opts.ledger, 'slack', ref, async () => this.transport(await this.clients.clientFor(m.tenantId), m.channelId, m.card, m.idempotencyKey), classifySlackError);
   }
 
   /**
@@ -108,7 +108,7 @@ export class SlackNotifier implements Notifier {
     const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, ...('userId' in m.to ? { userId: m.to.userId } : { channel: m.to.channelId }) };
     const tag = createHash('sha256').update(m.idempotencyKey).digest('hex').slice(0, 12);
     const named = m.files.map((f) => ({ ...f, filename: f.filename.replace(/(\.[a-z0-9]+)?$/i, (ext) => `-${tag}${ext}`) }));
-    return deliverOnce(this.opts.ledger, ref, async () => {
+    return deliverOnce(this.opts.ledger, 'slack', ref, async () => {
       const client = await this.clients.clientFor(m.tenantId);
       const channel = 'userId' in m.to ? await this.openDm(client, m.tenantId, await this.slackUserOf(m.tenantId, m.to.userId)) : m.to.channelId;
       return {

@@ -74,12 +74,12 @@ export class TeamsNotifier implements Notifier {
 
   sendDirect(m: DirectMessage): Promise<DeliveryResult> {
     const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, userId: m.userId };
-    return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.reference({ userId: m.userId }), [cardAttachment(m.card)], m.idempotencyKey), classifyTeamsError);
+    return deliverOnce(this.opts.ledger, 'teams', ref, async () => this.transport(await this.reference({ userId: m.userId }), [cardAttachment(m.card)], m.idempotencyKey), classifyTeamsError);
   }
 
   postToChannel(m: ChannelMessage): Promise<DeliveryResult> {
     const ref: DeliveryRef = { key: m.idempotencyKey, tenantId: m.tenantId, kind: m.kind, channel: m.channelId };
-    return deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.reference({ conversationId: m.channelId }), [cardAttachment(m.card)], m.idempotencyKey), classifyTeamsError);
+    return deliverOnce(this.opts.ledger, 'teams', ref, async () => this.transport(await this.reference({ conversationId: m.channelId }), [cardAttachment(m.card)], m.idempotencyKey), classifyTeamsError);
   }
 
   /** The text and each image as its own message: three charts in one would pass Teams' size limit. */
@@ -100,7 +100,7 @@ export class TeamsNotifier implements Notifier {
     let last: DeliveryResult = { status: 'sent' };
     for (const part of parts) {
       const ref: DeliveryRef = { key: part.key, tenantId: m.tenantId, kind: m.kind, ...('userId' in target ? { userId: target.userId } : { channel: target.conversationId }) };
-      last = await deliverOnce(this.opts.ledger, ref, async () => this.transport(await this.reference(target), part.attachments, part.key), classifyTeamsError);
+      last = await deliverOnce(this.opts.ledger, 'teams', ref, async () => this.transport(await this.reference(target), part.attachments, part.key), classifyTeamsError);
     }
     return last;
   }
