@@ -40,6 +40,7 @@ export class OutboxRelay {
   private running?: Promise<void>;
   private wake?: () => void;
   private nextSweep = 0;
+  private sweepCursor = '0';
   private readonly batchSize: number;
   private readonly redisTimeoutMs: number;
   private readonly warn: (err: Error) => void;
@@ -168,27 +169,54 @@ export class OutboxRelay {
   async sweepOnce(): Promise<{ republished: number; settled: number }> {
     const em = this.orm.em.fork();
     const horizon = new Date(this.options.clock.now().getTime() + 2 * 60_000);
-    const rows: Array<{ id: string; topic: string; job_id: string }> = await em.execute(
-      `select id, topic, job_id from outbox
-        where published_at is not null and settled_at is null and job_id is not null
-          and published_at < now() - interval '5 seconds' and (due_at is null or due_at < ?)
-        order by due_at limit 1000`,
-      [horizon],
-    );
+    let republished = 0;
+    let settled = 0;
+    // Page by id: after a Redis that came back empty, every published row is to be checked, not the
+    // first page; a sweep that stops at its cap leaves a cursor for the next one to go on from.
+    let after = this.sweepCursor;
+    this.sweepCursor = '0';
+    for (let page = 0; ; page++) {
+      const rows: Array<{ id: string; topic: string; job_id: string }> = await em.execute(
+        `select id, topic, job_id from outbox
+          where published_at is not null and settled_at is null and job_id is not null
+            and published_at < now() - interval '5 seconds' and (due_at is null or due_at < ?) and id > ?
+          order by id limit ?`,
+        [horizon, after, sweepPageRows],
+      );
+      const checked = await this.checkAgainstRedis(em, rows);
+      republished += checked.republished;
+      settled += checked.settled;
+      if (rows.length < sweepPageRows) break;
+      if (page + 1 >= sweepMaxPages) {
+        this.sweepCursor = rows[rows.length - 1]!.id;
+        this.nextSweep = 0;
+        this.logger.warn({ checked: sweepPageRows * sweepMaxPages }, 'outbox sweep: more unsettled rows than one sweep checks; going on at once');
+        break;
+      }
+      after = rows[rows.length - 1]!.id;
+    }
+    if (republished) this.logger.warn({ rows: republished }, 'outbox sweep: jobs missing from Redis, publishing them again');
+    await em.execute(`delete from outbox where id in (select id from outbox where settled_at < now() - interval '7 days' limit 5000)`);
+    await this.options.housekeeping?.();
+    await withTimeout(ensureSchedules(this.queues, { onlyIfMissing: true }), this.redisTimeoutMs);
+    return { republished, settled };
+  }
+
+  /** A published row whose job Redis no longer knows is unpublished (the relay publishes it again); a finished one settles. */
+  private async checkAgainstRedis(em: ReturnType<MikroORM['em']['fork']>, rows: Array<{ id: string; topic: string; job_id: string }>): Promise<{ republished: number; settled: number }> {
+    if (rows.length === 0) return { republished: 0, settled: 0 };
     const states = await withTimeout(
       Promise.all(rows.map((r) => this.queues.queue(queueOf(r.topic)).getJobState(r.job_id))),
       this.redisTimeoutMs,
     );
     const lost = rows.filter((_, i) => states[i] === 'unknown').map((r) => r.id);
     const finished = rows.filter((_, i) => states[i] === 'completed' || states[i] === 'failed').map((r) => r.id);
-    if (lost.length) {
-      this.logger.warn({ rows: lost.length }, 'outbox sweep: jobs missing from Redis, publishing them again');
-      await em.execute(`update outbox set published_at = null, job_id = null where settled_at is null and id in (${lost.map(() => '?').join(', ')})`, lost);
-    }
+    if (lost.length) await em.execute(`update outbox set published_at = null, job_id = null where settled_at is null and id in (${lost.map(() => '?').join(', ')})`, lost);
     if (finished.length) await em.execute(`update outbox set settled_at = now() where id in (${finished.map(() => '?').join(', ')})`, finished);
-    await em.execute(`delete from outbox where id in (select id from outbox where settled_at < now() - interval '7 days' limit 5000)`);
-    await this.options.housekeeping?.();
-    await withTimeout(ensureSchedules(this.queues, { onlyIfMissing: true }), this.redisTimeoutMs);
     return { republished: lost.length, settled: finished.length };
   }
 }
+
+/** Rows checked against Redis per query, and pages per sweep (50,000 rows, a few seconds of Redis calls). */
+const sweepPageRows = 1000;
+const sweepMaxPages = 50;
