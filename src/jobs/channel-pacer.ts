@@ -25,12 +25,52 @@ redis.call('HDEL', KEYS[2], ARGV[2])
 return 0
 `;
 
+// A workspace the platform answered 429 for is held shut until its Retry-After, in every worker.
+// Messages that come to it meanwhile (or in the recovery window after) each reserve a slot one
+// resume interval after the previous, from the moment it opens: the backlog leaves as a trickle,
+// not as every worker's whole concurrency in the same millisecond. Each reserved slot keeps the
+// gate open that much longer; once nothing waits, the key expires and sending is unhindered.
+// Returns 0 (go now) or the milliseconds to wait.
+const gateScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local shut = tonumber(redis.call('HGET', KEYS[1], 'until') or '-1')
+if shut < 0 then return 0 end
+local interval = tonumber(ARGV[1])
+local recovery = tonumber(ARGV[3])
+local slot = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '-1')
+if slot < 0 then
+  slot = math.max(now, shut, tonumber(redis.call('HGET', KEYS[1], 'next') or '0'))
+  redis.call('HSET', KEYS[1], 'next', slot + interval)
+  redis.call('HSET', KEYS[2], ARGV[2], slot)
+  redis.call('PEXPIRE', KEYS[2], slot - now + 600000)
+  redis.call('PEXPIRE', KEYS[1], math.max(redis.call('PTTL', KEYS[1]), slot - now + recovery))
+end
+if slot > now then return slot - now end
+redis.call('HDEL', KEYS[2], ARGV[2])
+return 0
+`;
+
+// Shuts the gate until now + Retry-After (never earlier than it already was).
+const holdScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local shut = math.max(now + tonumber(ARGV[1]), tonumber(redis.call('HGET', KEYS[1], 'until') or '0'))
+redis.call('HSET', KEYS[1], 'until', shut)
+redis.call('PEXPIRE', KEYS[1], math.max(redis.call('PTTL', KEYS[1]), shut - now + tonumber(ARGV[2])))
+return shut
+`;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** After a 429: messages to the workspace 50 ms apart (20 a second) until 10 s after the last one waiting. */
+export const gateResume = { intervalMs: 50, recoveryMs: 10_000 };
+
 /**
- * About one message per second per channel (Slack's chat.postMessage limit). A short wait is
- * slept in the job; a longer one becomes a PacedError, and the worker moves the job to the
- * delayed set until its slot instead of holding a concurrency slot.
+ * About one message per second per channel (Slack's chat.postMessage limit), and nothing to a
+ * workspace (`scope`: platform and tenant) during its Retry-After. A short wait is slept in the
+ * job; a longer one becomes a PacedError, and the worker moves the job to the delayed set until
+ * its slot instead of holding a concurrency slot.
  */
 export class ChannelPacer {
   constructor(
@@ -41,11 +81,26 @@ export class ChannelPacer {
   ) {}
 
   /** Returns when the message may go out now; throws PacedError when that is further away. */
-  async wait(channel: string, messageKey: string): Promise<void> {
+  async wait(channel: string, messageKey: string, scope?: string): Promise<void> {
+    if (scope) await this.untilOpen(scope, messageKey);
     // One hash tag per channel keeps the keys in one slot on a Redis cluster.
     const base = `${this.prefix}:pace:{${channel}}`;
+    await this.waitFor(() => this.redis.eval(paceScript, 3, `${base}:next`, `${base}:held`, `${base}:last`, this.intervalMs, messageKey));
+  }
+
+  /** The platform said 429 for this workspace: every worker holds its messages for `retryAfterMs`. */
+  async hold(scope: string, retryAfterMs: number): Promise<void> {
+    await this.redis.eval(holdScript, 1, `${this.prefix}:gate:{${scope}}`, Math.max(0, Math.round(retryAfterMs)), gateResume.recoveryMs);
+  }
+
+  private untilOpen(scope: string, messageKey: string): Promise<void> {
+    const base = `${this.prefix}:gate:{${scope}}`;
+    return this.waitFor(() => this.redis.eval(gateScript, 2, base, `${base}:held`, gateResume.intervalMs, messageKey, gateResume.recoveryMs));
+  }
+
+  private async waitFor(check: () => Promise<unknown>): Promise<void> {
     for (;;) {
-      const waitMs = Number(await this.redis.eval(paceScript, 3, `${base}:next`, `${base}:held`, `${base}:last`, this.intervalMs, messageKey));
+      const waitMs = Number(await check());
       if (waitMs <= 0) return;
       if (waitMs > this.maxInlineWaitMs) throw new PacedError(Date.now() + waitMs);
       await sleep(waitMs);

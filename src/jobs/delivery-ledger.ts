@@ -80,6 +80,9 @@ export class DeliveryLedger {
   }
 }
 
+/** What a 429 holds back: one platform's messages to one tenant's workspace. */
+export const rateLimitScope = (platform: 'slack' | 'teams', tenantId: string) => `${platform}:${tenantId}`;
+
 /** How a platform error should be handled; each notifier maps its platform's errors to these. */
 export type Classified =
   | { kind: 'rate_limited'; retryAfterMs: number }
@@ -90,8 +93,11 @@ export type Classified =
 /** A resolved destination: where the message goes, how to send it, how to look for an earlier copy. */
 export type Transport = {
   channel: string;
-  /** Waits for the channel's turn (rate limits per channel); throws PacedError when that is far off. */
-  pace(): Promise<void>;
+  /**
+   * Waits for the channel's turn (rate limits per channel) and for the workspace (`scope`) to be
+   * out of a Retry-After; throws PacedError when that is far off.
+   */
+  pace(scope: string): Promise<void>;
   send(): Promise<string | null>;
   /** The platform's id of a message with this key posted since `since`, if any. */
   findPrevious(since: Date): Promise<string | null>;
@@ -111,7 +117,7 @@ export async function deliverOnce(
   classify: (err: unknown) => Classified,
 ): Promise<DeliveryResult> {
   try {
-    const result = await deliverOnceUncounted(ledger, ref, open, classify);
+    const result = await deliverOnceUncounted(ledger, platform, ref, open, classify);
     deliveries.inc({ platform, kind: ref.kind, outcome: result.status });
     return result;
   } catch (err) {
@@ -122,6 +128,7 @@ export async function deliverOnce(
 
 async function deliverOnceUncounted(
   ledger: DeliveryLedger,
+  platform: 'slack' | 'teams',
   ref: DeliveryRef,
   open: () => Promise<Transport>,
   classify: (err: unknown) => Classified,
@@ -130,7 +137,7 @@ async function deliverOnceUncounted(
   try {
     transport = await open();
   } catch (err) {
-    throw await failure(ledger, ref, err, classify, false);
+    throw await failure(ledger, platform, ref, err, classify, false);
   }
   const target = { ...ref, channel: transport.channel };
   const claim = await ledger.claim(target);
@@ -140,17 +147,17 @@ async function deliverOnceUncounted(
     throw new TransientDeliveryError('claimed_by_another_worker', target);
   }
   try {
-    await transport.pace();
+    await transport.pace(rateLimitScope(platform, ref.tenantId));
   } catch (err) {
     await ledger.release(ref.key);
-    throw err instanceof PacedError ? err : await failure(ledger, target, err, classify, false);
+    throw err instanceof PacedError ? err : await failure(ledger, platform, target, err, classify, false);
   }
   if (claim.uncertain) {
     let found: string | null;
     try {
       found = await transport.findPrevious(claim.since);
     } catch (err) {
-      throw await failure(ledger, target, err, classify, true);
+      throw await failure(ledger, platform, target, err, classify, true);
     }
     if (found) {
       await ledger.markSent(ref.key, found);
@@ -161,13 +168,13 @@ async function deliverOnceUncounted(
   try {
     messageRef = await transport.send();
   } catch (err) {
-    throw await failure(ledger, target, err, classify, true);
+    throw await failure(ledger, platform, target, err, classify, true);
   }
   await ledger.markSent(ref.key, messageRef);
   return { status: 'sent', ref: messageRef ?? undefined };
 }
 
-async function failure(ledger: DeliveryLedger, ref: DeliveryRef, err: unknown, classify: (err: unknown) => Classified, claimed: boolean): Promise<Error> {
+async function failure(ledger: DeliveryLedger, platform: 'slack' | 'teams', ref: DeliveryRef, err: unknown, classify: (err: unknown) => Classified, claimed: boolean): Promise<Error> {
   if (err instanceof PacedError) return err;
   const c = classify(err);
   if (c.kind === 'permanent') {
@@ -176,7 +183,7 @@ async function failure(ledger: DeliveryLedger, ref: DeliveryRef, err: unknown, c
   }
   if (c.kind === 'rate_limited') {
     if (claimed) await ledger.markFailed(ref.key, 'rate_limited', false);
-    return new RateLimitedError(c.retryAfterMs, ref);
+    return new RateLimitedError(c.retryAfterMs, ref, rateLimitScope(platform, ref.tenantId));
   }
   if (claimed) await ledger.markFailed(ref.key, c.code, c.uncertain);
   return new TransientDeliveryError(c.code, ref);

@@ -48,9 +48,12 @@ export interface Notifier {
 /** What the ledger needs to record a delivery that failed before (or while) being claimed. */
 export type DeliveryRef = { key: string; tenantId: string; kind: DeliveryKind; userId?: string | null; channel?: string | null };
 
-/** The platform said "too many requests": the whole queue waits `retryAfterMs`, the job is not failed. */
+/**
+ * The platform said "too many requests": every worker holds messages to the workspace (`scope`,
+ * platform and tenant) for `retryAfterMs`; the job is not failed.
+ */
 export class RateLimitedError extends Error {
-  constructor(readonly retryAfterMs: number, readonly ref: DeliveryRef) {
+  constructor(readonly retryAfterMs: number, readonly ref: DeliveryRef, readonly scope: string) {
     super(`rate limited for ${retryAfterMs} ms`);
     this.name = 'RateLimitedError';
   }

@@ -15,19 +15,19 @@ import { findJob } from './registry';
 import { JobQueues, queueNames, quietly, redisConnection, type QueueName } from './queues';
 import { ensureSchedules } from './schedules';
 
-type RunnerEnv = { orm: MikroORM; notifier: Notifier; queues: JobQueues; clock: Clock; log: Logger; commands: ChatCommandRunner; ledger: DeliveryLedger };
-type RunJob = (worker: Worker, job: Job, token?: string) => Promise<string>;
+type RunnerEnv = { orm: MikroORM; notifier: Notifier; queues: JobQueues; clock: Clock; log: Logger; commands: ChatCommandRunner; ledger: DeliveryLedger; pacer: ChannelPacer };
+type RunJob = (job: Job, token?: string) => Promise<string>;
 
 /**
  * Runs one job by its definition, and turns what went wrong into what BullMQ should do: a
- * platform's Retry-After pauses the queue, pacing delays the job, a permanent failure
+ * platform's Retry-After holds that workspace and delays the job, pacing delays the job, a permanent failure
  * dead-letters it, anything else is retried.
  */
 function jobRunner(env: RunnerEnv): RunJob {
   const { orm, log, ledger } = env;
   const settle = (job: Job) =>
     job.data?.outboxId ? orm.em.getConnection().execute(`update outbox set settled_at = now() where id = ? and settled_at is null`, [job.data.outboxId]) : undefined;
-  return async (worker, job, token) => {
+  return async (job, token) => {
     const definition = findJob(job.name);
     if (!definition) throw new UnrecoverableError(`no job named ${job.name}`);
     const jobLog = log.child({ job: job.name, jobId: job.id });
@@ -39,10 +39,11 @@ function jobRunner(env: RunnerEnv): RunJob {
       return outcome;
     } catch (err) {
       if (err instanceof RateLimitedError) {
-        // The platform's Retry-After applies to the whole queue (every worker honours it, see `limiter`); the job itself has not failed.
-        jobLog.warn({ retryAfterMs: err.retryAfterMs }, 'rate limited by the chat platform');
-        await worker.rateLimit(err.retryAfterMs);
-        throw Worker.RateLimitError();
+        // Only that workspace waits, in every worker (the pacer's gate); other tenants' messages go on.
+        jobLog.warn({ retryAfterMs: err.retryAfterMs, scope: err.scope }, 'rate limited by the chat platform');
+        await env.pacer.hold(err.scope, err.retryAfterMs);
+        await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
+        throw new DelayedError();
       }
       if (err instanceof PacedError) {
         await job.moveToDelayed(err.notBefore, token);
@@ -62,13 +63,6 @@ function jobRunner(env: RunnerEnv): RunJob {
   };
 }
 
-/**
- * BullMQ checks a queue's rate-limit key only for workers that have a limiter: without one, a
- * 429's pause held back nothing but the fetch that got it. This limit is never reached; it makes
- * every worker of the queue, in every process, wait out a Retry-After.
- */
-const deliveriesLimiter = { max: 100_000, duration: 1000 };
-
 /** One BullMQ worker per queue, each on its own blocking connection. */
 function queueWorkers(config: WorkerDeps['config'], log: Logger, run: RunJob): { workers: Worker[]; connections: Redis[] } {
   // An outage fails every job the same way: said once per run of them, with the count.
@@ -78,14 +72,13 @@ function queueWorkers(config: WorkerDeps['config'], log: Logger, run: RunJob): {
   const workers = queueNames.map((name) => {
     const connection = redisConnection(config.redisUrl, 'worker', log);
     connections.push(connection);
-    const worker: Worker = new Worker(name, (job, token) => run(worker, job, token), {
+    const worker: Worker = new Worker(name, (job, token) => run(job, token), {
       connection,
       prefix: config.jobs.queuePrefix,
       concurrency: concurrency[name],
       lockDuration: config.jobs.lockMs,
       stalledInterval: config.jobs.lockMs,
       maxStalledCount: 2,
-      ...(name === 'deliveries' ? { limiter: deliveriesLimiter } : {}),
     });
     worker.on('error', quietly(log, `worker ${name}`));
     worker.on('failed', (job, err) => {
@@ -141,7 +134,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const commands = deps.commands ?? noCommandRunner;
   const notifier = deps.notifier({ ledger, pacer, redis: queues.connection, keyPrefix: config.jobs.queuePrefix });
 
-  const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger });
+  const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger, pacer });
   const { workers, connections } = queueWorkers(config, log, run);
 
   const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs, housekeeping: deps.housekeeping });

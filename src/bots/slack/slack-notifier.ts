@@ -113,7 +113,7 @@ export class SlackNotifier implements Notifier {
       const channel = 'userId' in m.to ? await this.openDm(client, m.tenantId, await this.slackUserOf(m.tenantId, m.to.userId)) : m.to.channelId;
       return {
         channel,
-        pace: () => this.opts.pacer.wait(channel, m.idempotencyKey),
+        pace: (scope) => this.opts.pacer.wait(channel, m.idempotencyKey, scope),
         send: async () => {
           const res = (await client.filesUploadV2({
             channel_id: channel,
@@ -144,7 +144,7 @@ export class SlackNotifier implements Notifier {
   private transport(client: WebClient, channel: string, card: CardModel, key: string): Transport {
     return {
       channel,
-      pace: () => this.opts.pacer.wait(channel, key),
+      pace: (scope) => this.opts.pacer.wait(channel, key, scope),
       send: async () => {
         const res = await client.chat.postMessage({ channel, ...renderCardBlocks(card), metadata: { event_type: deliveryEventType, event_payload: { key } } });
         return res.ts ?? null;

@@ -124,7 +124,7 @@ export class TeamsNotifier implements Notifier {
     const channel = target.reference.conversation?.id ?? target.userId;
     return {
       channel,
-      pace: () => this.opts.pacer.wait(channel, key),
+      pace: (scope) => this.opts.pacer.wait(channel, key, scope),
       send: async () => {
         let id: string | null = null;
         try {

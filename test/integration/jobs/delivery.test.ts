@@ -41,20 +41,26 @@ test('two workers on the same queues: every reminder exactly once, about one per
   expect(deliveries.filter((d) => d.status === 'sent')).toHaveLength(visits.length);
 });
 
-test('a 429 with Retry-After pauses the queue for every worker, and the reminder is delivered after it, once', async () => {
-  // Two workers: the one that got the 429 is not the only one that could take the job again.
+test('a 429 with Retry-After holds the workspace for every worker: nothing goes to Slack until it passes, then each reminder once', async () => {
+  // Two workers: the one that got the 429 is not the only one that could send the next message.
   await world.startWorker();
   await world.startWorker();
-  const rep = await world.person({ lead: 1 });
+  const reps = await Promise.all([0, 1, 2, 3].map(() => world.person({ lead: 1 })));
   world.fake.failNext('chat.postMessage', { status: 429, retryAfter: 2 });
-  await planVisit(world.em(), rep.actor, { customerId: rep.customer.id, scheduledAt: inSeconds(61) });
-  const delivered = await world.fake.waitFor('chat.postMessage', (c) => c.ok && c.args.channel === rep.dmChannel, 15_000);
-  const limited = world.fake.callsTo('chat.postMessage').find((c) => c.status === 429)!;
+  const due = inSeconds(61);
+  for (const rep of reps) await planVisit(world.em(), rep.actor, { customerId: rep.customer.id, scheduledAt: due });
+  for (const rep of reps) await world.fake.waitFor('chat.postMessage', (c) => c.ok && c.args.channel === rep.dmChannel, 15_000);
+  const calls = world.fake.callsTo('chat.postMessage').filter((c) => reps.some((r) => r.dmChannel === c.args.channel));
+  const limited = calls.find((c) => c.status === 429)!;
   expect(limited).toBeDefined();
-  expect(delivered.at.getTime() - limited.at.getTime()).toBeGreaterThanOrEqual(1900);
+  // Requests already on their way when Slack answered 429 may land just after it; from then on,
+  // nothing reached Slack from either worker until the Retry-After had passed.
+  const sinceLimited = calls.filter((c) => c.seq > limited.seq).map((c) => c.at.getTime() - limited.at.getTime());
+  expect(sinceLimited.filter((ms) => ms > 250 && ms < 1900)).toEqual([]);
+  expect(sinceLimited.filter((ms) => ms >= 1900).length).toBeGreaterThanOrEqual(1);
   await sleep(500);
-  expect(world.dms(rep.dmChannel)).toHaveLength(1);
-  await world.until(async () => (await world.deliveries()).some((d) => d.userId === rep.user.id && d.status === 'sent'), 'sent');
+  for (const rep of reps) expect(world.dms(rep.dmChannel)).toHaveLength(1);
+  await world.until(async () => (await world.deliveries()).filter((d) => reps.some((r) => r.user.id === d.userId) && d.status === 'sent').length === reps.length, 'all sent');
 });
 
 test('a transient failure is retried with backoff; the retry checks Slack for a copy first and posts once', async () => {
