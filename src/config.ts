@@ -55,6 +55,7 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _')
       .default('sfa'),
+    DB_POOL_MAX: wholeNumber(1, 200).default('10'),
     WORKER_CONCURRENCY: wholeNumber(1, 500).default('20'),
     JOB_LOCK_MS: wholeNumber(1000, 600_000).default('30000'),
     OUTBOX_POLL_MS: wholeNumber(50, 60_000).default('500'),
@@ -64,6 +65,8 @@ const schema = z
 export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
   databaseUrl: string;
+  /** PostgreSQL connections this process may hold at most. */
+  databasePoolMax: number;
   redisUrl: string;
   port: number;
   /** The interface to listen on (default: every one; the playground: 127.0.0.1). */
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
     port: e.PORT,
     host: e.HOST,

@@ -37,7 +37,7 @@ type Stoppable = { name: string; stop: () => Promise<void> };
  * `all` does both in one process. Migrations run first, so a fresh database just works.
  */
 export async function startService(given: Config, logger: Logger): Promise<Service> {
-  const orm = await openOrm(given.databaseUrl);
+  const orm = await openOrm(given.databaseUrl, given.databasePoolMax);
   const applied = await migrate(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   // No Slack app configured, in development: the bot runs against the playground's workspace.
@@ -90,7 +90,7 @@ type WebDeps = { config: Config; orm: MikroORM; redis: Redis; logger: Logger; qu
 /** The web role: health, the queue dashboard and both bots on one HTTP server. */
 async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => Promise<void> }> {
   const { config, orm, logger, queues, chat, stoppables } = deps;
-  const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, deps.redis), isShuttingDown: deps.isShuttingDown });
+  const { app, inFlight } = createHttpApp({ logger, readiness: () => checkReadiness(orm, deps.redis, ['postgres']), isShuttingDown: deps.isShuttingDown });
   if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
   const metrics = mountMetrics(app, { token: config.metricsToken, queues: () => queues.all(), orm });
   stoppables.push({ name: 'metrics', stop: async () => metrics.unwatch() });

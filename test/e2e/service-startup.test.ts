@@ -29,18 +29,24 @@ test('starts with no chat credentials, says so once, answers health and readines
   }
 });
 
-test('readiness is 503 and names Redis when Redis is unreachable', async () => {
-  const service = await spawnService({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6390' });
+test('with Redis unreachable a web process stays ready, degraded and saying why (it keeps commands in PostgreSQL); a worker is not ready', async () => {
+  const env = { DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6390' };
+  const web = await spawnService({ ...env, SFA_ROLE: 'web' });
+  const worker = await spawnService({ ...env, SFA_ROLE: 'worker' });
   try {
-    const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
-    expect(ready.status).toBe(503);
-    const body = (await ready.json()) as { checks: Record<string, string> };
+    const ready = await fetch(`http://127.0.0.1:${web.port}/readyz`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { checks: Record<string, string>; degraded: string[] };
     expect(body.checks.postgres).toBe('ok');
     expect(body.checks.redis).not.toBe('ok');
-    expect((await fetch(`http://127.0.0.1:${service.port}/healthz`)).status).toBe(200);
+    expect(body.degraded).toEqual(['redis']);
+    const workerReady = await fetch(`http://127.0.0.1:${worker.port}/readyz`);
+    expect(workerReady.status).toBe(503);
+    expect(((await workerReady.json()) as { checks: Record<string, string> }).checks.redis).not.toBe('ok');
+    for (const p of [web, worker]) expect((await fetch(`http://127.0.0.1:${p.port}/healthz`)).status).toBe(200);
   } finally {
-    service.child.kill('SIGTERM');
-    await service.exit;
+    for (const p of [web, worker]) p.child.kill('SIGTERM');
+    await Promise.all([web.exit, worker.exit]);
   }
 });
 
