@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { requestKey } from '../../src/bots/pipeline/request-log';
 import { planVisit } from '../../src/domain/activities/plan-visit';
 import { Customer } from '../../src/domain/customers/customer.entity';
@@ -11,6 +10,7 @@ import { userActor } from '../../src/domain/shared/actor';
 import { Tenant } from '../../src/domain/tenants/tenant.entity';
 import { reportTickJob } from '../../src/jobs/report-tick.job';
 import { signSlackRequest } from '../../src/playground/slack-driver';
+import { clearRedis } from './clear-redis';
 import { startFakeSlack } from './fake-slack';
 import { spawnService, type SpawnedService } from './spawn-service';
 import { spawnWorker, type SpawnedWorker } from './spawn-worker';
@@ -54,18 +54,6 @@ const teamId = 'TREPLICA';
 const reps = 40;
 const leadMinutes = 30;
 const customerName = (u: number) => `Replica Customer ${String(u).padStart(2, '0')}`;
-/** Every key of this run's queues, pacing and caches. */
-async function forgetKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const counter = (text: string, series: string) => {
@@ -238,7 +226,7 @@ export async function runReplicaScenario(opts: ReplicaScenario): Promise<Replica
     for (const p of [...webs, ...workers]) p.child.kill('SIGTERM');
     await Promise.all([...webs, ...workers].map((p) => p.exit));
     await queue.close();
-    await forgetKeys(redisUrl, prefix);
+    await clearRedis(redisUrl, prefix);
     await fake.close();
     await db.drop();
   }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Redis } from 'ioredis';
 import { SlackNotifier } from '../../../src/bots/slack/slack-notifier';
 import { loadConfig, type Config } from '../../../src/config';
 import { Delivery } from '../../../src/domain/deliveries/delivery.entity';
@@ -13,7 +12,10 @@ import { startWorker, type RunningWorker } from '../../../src/jobs/worker';
 import { createLogger } from '../../../src/logger';
 import { startFakeSlack, type FakeCall, type FakeSlack } from '../../support/fake-slack';
 import { makeCustomer, makeTenant, makeUser } from '../../support/factories';
+import { clearRedis } from '../../support/clear-redis';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+
+export { clearRedis };
 
 export const slackTeam = { id: 'T0JOBS', name: 'Jobs Co' };
 
@@ -123,23 +125,6 @@ export async function startJobsWorld(options: JobsWorldOptions = {}) {
 export type JobsWorld = Awaited<ReturnType<typeof startJobsWorld>>;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Removes every key of a test's queue prefix. */
-export async function clearRedis(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** All text a Slack message shows (fallback text and every block), for assertions on what users read. */
 export function messageText(call: FakeCall): string {
