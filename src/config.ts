@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -56,6 +57,7 @@ const schema = z
       .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, - or _')
       .default('sfa'),
     DB_POOL_MAX: wholeNumber(1, 200).default('10'),
+    ARCHIVE_DIR: z.string().max(1000).refine((v) => path.isAbsolute(v), 'must be an absolute path').optional(),
     WORKER_CONCURRENCY: wholeNumber(1, 500).default('20'),
     JOB_LOCK_MS: wholeNumber(1000, 600_000).default('30000'),
     OUTBOX_POLL_MS: wholeNumber(50, 60_000).default('500'),
@@ -81,6 +83,8 @@ export type Config = {
   adminPassword?: string;
   /** Bearer token /metrics asks for; without one it is open (keep it off the public network). */
   metricsToken?: string;
+  /** `archiveDir`: where the retention job archives audit entries before deleting them; null keeps them. */
+  retention: { archiveDir: string | null };
   jobs: {
     /** Redis key prefix of every queue: deployments (and test files) sharing a Redis stay apart. */
     queuePrefix: string;
@@ -159,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL,
     adminPassword: e.ADMIN_PASSWORD,
     metricsToken: e.METRICS_TOKEN,
+    retention: { archiveDir: e.ARCHIVE_DIR ?? null },
     jobs: {
       queuePrefix: e.QUEUE_PREFIX,
       concurrency: e.WORKER_CONCURRENCY,

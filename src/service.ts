@@ -59,7 +59,7 @@ export async function startService(given: Config, logger: Logger): Promise<Servi
   let worker: RunningWorker | undefined;
   let opsServer: Server | undefined;
   if (config.role === 'worker' || config.role === 'all') {
-    worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools, chat.slackClients), commands: chat.runner, housekeeping: () => chat.pipeline.forgetOld() });
+    worker = await startWorker({ config, orm, logger, notifier: (tools) => createNotifier(config, orm, logger, tools, chat.slackClients), commands: chat.runner });
     // A worker-only process still answers probes and scrapes; closed after the worker has drained.
     if (!web) opsServer = await startOpsServer({ config, orm, redis, logger, worker, stoppables, isShuttingDown: () => state.shuttingDown });
     stoppables.push({ name: 'worker', stop: worker.stop });

@@ -11,8 +11,10 @@ import { importPriceRulesCommand } from './import-price-rules.command';
 import { importProductsCommand } from './import-products.command';
 import { importUsersCommand } from './import-users.command';
 import { migrateCommand } from './migrate.command';
+import { retentionOptions, retentionRunCommand, retentionSetCommand, retentionShowCommand } from './retention.command';
 import { seedDemoCommand } from './seed-demo.command';
 import { tenantCreateCommand, tenantListCommand } from './tenant.command';
+import { tenantExportCommand, tenantImportCommand } from './tenant-dump.command';
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
 type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
@@ -61,6 +63,26 @@ const commands: Command[] = [
     positionals: [],
     migrateFirst: true,
     run: (ctx) => tenantListCommand(ctx),
+  },
+  {
+    words: ['tenant', 'export'],
+    usage: 'sfa tenant export <slug> [--out file.sql.gz]',
+    summary: "one tenant's rows of every table, as a gzip'd psql script of COPY blocks (needs psql on PATH; see docs/operations/backups.md)",
+    options: { out: { type: 'string' } },
+    positionals: ['slug'],
+    // A backup reads the database as it is: it never migrates it.
+    migrateFirst: false,
+    run: (ctx, { values: v, positionals: [slug] }) => tenantExportCommand(ctx, { slug: slug!, out: str(v.out) }),
+  },
+  {
+    words: ['tenant', 'import'],
+    usage: 'sfa tenant import <file.sql.gz>',
+    summary: "load a tenant export in one transaction (a fresh database is migrated up to the dump's migrations first); refused when the migrations differ or the tenant (id, slug, workspace) is already here",
+    options: {},
+    positionals: ['file.sql.gz'],
+    // Migrated up to the dump's own migrations, not this release's (see importTenant).
+    migrateFirst: false,
+    run: (ctx, { positionals: [file] }) => tenantImportCommand(ctx, { file: file! }),
   },
   {
     words: ['import', 'users'],
@@ -116,6 +138,33 @@ const commands: Command[] = [
     positionals: [],
     migrateFirst: true,
     run: (ctx, { values: v }) => exportForecastCommand(ctx, { tenant: str(v.tenant), by: str(v.by), months: str(v.months), asOf: str(v['as-of']), out: str(v.out) }),
+  },
+  {
+    words: ['retention', 'show'],
+    usage: 'sfa retention show [--tenant <slug>] [--archive-dir <dir>]',
+    summary: 'how long each tenant keeps delivery records, settled outbox rows, chat request records and audit entries, and what audit is archived',
+    options: { tenant: { type: 'string' }, 'archive-dir': { type: 'string' } },
+    positionals: [],
+    migrateFirst: true,
+    run: (ctx, { values: v }) => retentionShowCommand(ctx, { tenant: str(v.tenant), archiveDir: str(v['archive-dir']) }),
+  },
+  {
+    words: ['retention', 'set'],
+    usage: 'sfa retention set [--tenant <slug>] [--deliveries <days>] [--outbox <days>] [--chat-requests <days>] [--audit <days>]',
+    summary: 'change how many days a tenant keeps each kind of record ("default" to go back to the default; audit at least 365 and longest)',
+    options: { tenant: { type: 'string' }, ...Object.fromEntries(Object.values(retentionOptions).map((o) => [o, { type: 'string' as const }])) },
+    positionals: [],
+    migrateFirst: true,
+    run: (ctx, { values: v }) => retentionSetCommand(ctx, { tenant: str(v.tenant), days: Object.fromEntries(Object.entries(retentionOptions).map(([kind, o]) => [kind, str(v[o])])) }),
+  },
+  {
+    words: ['retention', 'run'],
+    usage: 'sfa retention run [--tenant <slug>] [--dry-run] [--archive-dir <dir>]',
+    summary: 'apply retention now (all tenants unless --tenant): prints per table the rows past the cut-off, archived, pruned, and the table sizes; audit is archived to ARCHIVE_DIR first',
+    options: { tenant: { type: 'string' }, 'dry-run': { type: 'boolean' }, 'archive-dir': { type: 'string' } },
+    positionals: [],
+    migrateFirst: true,
+    run: (ctx, { values: v }) => retentionRunCommand(ctx, { tenant: str(v.tenant), dryRun: v['dry-run'] === true, archiveDir: str(v['archive-dir']) }),
   },
   {
     words: ['seed'],

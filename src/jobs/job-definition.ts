@@ -45,6 +45,8 @@ export type JobContext = {
   commands: ChatCommandRunner;
   /** No retry follows if this run fails: the last chance to tell the user. */
   finalAttempt: boolean;
+  /** Where audit entries are archived before retention deletes them (`ARCHIVE_DIR`); null keeps them. */
+  archiveDir: string | null;
 };
 
 /**

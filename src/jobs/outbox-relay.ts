@@ -15,8 +15,6 @@ export type RelayOptions = {
   batchSize?: number;
   /** A Redis call taking longer than this counts as Redis being down. */
   redisTimeoutMs?: number;
-  /** Other clean-up to run with each sweep (given by the service: the chat layer forgets old request keys). */
-  housekeeping?: () => Promise<void>;
 };
 
 type Row = { id: string; tenant_id: string; topic: string; aggregate_id: string; action: 'schedule' | 'cancel'; due_ms: number | null; payload: Record<string, unknown> };
@@ -163,8 +161,8 @@ export class OutboxRelay {
 
   /**
    * Checks published, unsettled rows due within two minutes (or overdue) against Redis: a missing
-   * job is published again; a finished one settles the row. Also restores a lost job scheduler and
-   * forgets rows settled a week ago.
+   * job is published again; a finished one settles the row. Also restores a lost job scheduler
+   * (settled rows are pruned by the retention job, per tenant).
    */
   async sweepOnce(): Promise<{ republished: number; settled: number }> {
     const em = this.orm.em.fork();
@@ -196,8 +194,6 @@ export class OutboxRelay {
       after = rows[rows.length - 1]!.id;
     }
     if (republished) this.logger.warn({ rows: republished }, 'outbox sweep: jobs missing from Redis, publishing them again');
-    await em.execute(`delete from outbox where id in (select id from outbox where settled_at < now() - interval '7 days' limit 5000)`);
-    await this.options.housekeeping?.();
     await withTimeout(ensureSchedules(this.queues, { onlyIfMissing: true }), this.redisTimeoutMs);
     return { republished, settled };
   }

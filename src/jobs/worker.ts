@@ -15,7 +15,7 @@ import { findJob } from './registry';
 import { JobQueues, queueNames, quietly, redisConnection, type QueueName } from './queues';
 import { ensureSchedules } from './schedules';
 
-type RunnerEnv = { orm: MikroORM; notifier: Notifier; queues: JobQueues; clock: Clock; log: Logger; commands: ChatCommandRunner; ledger: DeliveryLedger; pacer: ChannelPacer };
+type RunnerEnv = { orm: MikroORM; notifier: Notifier; queues: JobQueues; clock: Clock; log: Logger; commands: ChatCommandRunner; ledger: DeliveryLedger; pacer: ChannelPacer; archiveDir: string | null };
 type RunJob = (job: Job, token?: string) => Promise<string>;
 
 /**
@@ -33,7 +33,7 @@ function jobRunner(env: RunnerEnv): RunJob {
     const jobLog = log.child({ job: job.name, jobId: job.id });
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
-      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier: env.notifier, queues: env.queues, clock: env.clock, log: jobLog, commands: env.commands, finalAttempt });
+      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier: env.notifier, queues: env.queues, clock: env.clock, log: jobLog, commands: env.commands, finalAttempt, archiveDir: env.archiveDir });
       await settle(job);
       jobLog.debug({ outcome }, 'job done');
       return outcome;
@@ -96,15 +96,13 @@ const bounded = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms).unref())]);
 
 export type WorkerDeps = {
-  config: Pick<Config, 'redisUrl' | 'jobs'>;
+  config: Pick<Config, 'redisUrl' | 'jobs' | 'retention'>;
   orm: MikroORM;
   logger: Logger;
   /** Builds the notifier once the worker's ledger and pacer exist (Slack, Teams, or none). */
   notifier: (tools: NotifierTools) => Notifier;
   /** Runs chat commands the web process queued (none configured: they are dropped with a log line). */
   commands?: ChatCommandRunner;
-  /** Clean-up run with every outbox sweep. */
-  housekeeping?: () => Promise<void>;
   clock?: Clock;
 };
 
@@ -134,10 +132,10 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const commands = deps.commands ?? noCommandRunner;
   const notifier = deps.notifier({ ledger, pacer, redis: queues.connection, keyPrefix: config.jobs.queuePrefix });
 
-  const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger, pacer });
+  const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger, pacer, archiveDir: config.retention.archiveDir });
   const { workers, connections } = queueWorkers(config, log, run);
 
-  const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs, housekeeping: deps.housekeeping });
+  const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs });
   relay.start();
   // Not awaited: with Redis down at start-up this waits for it (and the sweeper checks again later)
   // while the process comes up and can still be stopped cleanly.

@@ -15,7 +15,7 @@ test('2 web + 2 worker processes, restarted one at a time: nothing lost, nothing
   expect(r.commands.acked).toBeGreaterThan(150);
   expect({ once: r.reminders.once, twice: r.reminders.twice, never: r.reminders.never }).toEqual({ once: 120, twice: 0, never: 0 });
   expect(r.reportPosts).toBe(1);
-  expect(r.schedulers).toEqual({ ids: ['nudge-tick', 'report-tick'], nextRuns: 2 });
+  expect(r.schedulers).toEqual({ ids: ['nudge-tick', 'report-tick', 'retention'], nextRuns: 3 });
   // Both workers ran queued commands and sent reminders before the restarts.
   expect(r.commandsByWorker.every((n) => n > 0)).toBe(true);
   expect(r.remindersByWorker.every((n) => n > 0)).toBe(true);

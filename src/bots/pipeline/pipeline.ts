@@ -115,10 +115,6 @@ export class ChatPipeline {
   }
 
   /** Request keys a week old can no longer arrive again: their records go. */
-  async forgetOld(): Promise<void> {
-    await requestLog.forgetOld(this.deps.orm.em.fork());
-  }
-
   /** The interaction's one transaction; a person seen for the first time is registered first, outside it. */
   private async attempt(interaction: Interaction, directory: ChatDirectory, step: Step, options: RunOptions, seen: (who: Identity) => void): Promise<Outcome> {
     for (let tries = 0; ; tries++) {

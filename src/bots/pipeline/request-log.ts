@@ -60,9 +60,4 @@ export const requestLog = {
   async markAnswered(em: EntityManager, tenantId: string, key: string): Promise<void> {
     await em.execute(`update chat_requests set answered_at = clock_timestamp() where tenant_id = ? and key = ?`, [tenantId, key]);
   },
-
-  /** Keys older than a week can no longer arrive again (Slack refuses requests over 5 minutes old). */
-  async forgetOld(em: EntityManager): Promise<void> {
-    await em.execute(`delete from chat_requests where ctid in (select ctid from chat_requests where created_at < now() - interval '7 days' limit 5000)`);
-  },
 };

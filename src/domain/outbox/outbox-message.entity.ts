@@ -14,6 +14,8 @@ export const OutboxMessage = defineEntity({
   tableName: 'outbox',
   indexes: [
     { properties: ['topic', 'aggregateId'] },
+    // Retention walks one tenant's settled rows in settling order.
+    { properties: ['tenantId', 'settledAt'] },
     { name: 'outbox_unpublished_index', expression: 'create index "outbox_unpublished_index" on "outbox" ("id") where "published_at" is null' },
     { name: 'outbox_unsettled_index', expression: 'create index "outbox_unsettled_index" on "outbox" ("due_at") where "published_at" is not null and "settled_at" is null' },
   ],

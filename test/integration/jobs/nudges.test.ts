@@ -8,7 +8,7 @@ import { snoozeOpportunity } from '../../../src/domain/opportunities/snooze-oppo
 import { Tenant } from '../../../src/domain/tenants/tenant.entity';
 import { clockAt } from '../../../src/jobs/clock';
 import { nudgeTickJob } from '../../../src/jobs/nudge-tick.job';
-import { nudgeTickSchedulerId, reportTickSchedulerId } from '../../../src/jobs/schedules';
+import { nudgeTickSchedulerId, reportTickSchedulerId, retentionSchedulerId } from '../../../src/jobs/schedules';
 import { makeCustomer, makeTenant, makeUnit, makeUser } from '../../support/factories';
 import { buttonsOf, messageText, sleep, startJobsWorld, type JobsWorld } from './jobs-world';
 
@@ -114,11 +114,12 @@ test('each rep gets one digest of their stalled deals, each manager one weekly s
   await sleep(2500);
   expect(world.posted()).toHaveLength(4);
 
-  // Two workers started: one scheduler of each kind (nudges hourly, reports every five minutes).
+  // Two workers started: one scheduler of each kind (nudges hourly, reports every five minutes, retention daily).
   const schedulers = await worker.queues.queue('schedules').getJobSchedulers();
   expect(schedulers.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
     expect.objectContaining({ key: nudgeTickSchedulerId, pattern: '0 * * * *', tz: 'UTC' }),
     expect.objectContaining({ key: reportTickSchedulerId, pattern: '*/5 * * * *', tz: 'UTC' }),
+    expect.objectContaining({ key: retentionSchedulerId, pattern: '30 3 * * *', tz: 'UTC' }),
   ]);
 });
 

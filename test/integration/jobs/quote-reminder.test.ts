@@ -35,6 +35,7 @@ test('a quote still pending a day later reminds its approver once; a decided one
     log: logger,
     commands: noCommandRunner,
     finalAttempt: false,
+    archiveDir: null,
   });
   const data = { tenantId: world.tenant.id, outboxId: 'test', quoteId: quote.id, approverId: manager.user.id };
   expect(await quoteApprovalReminderJob.handle(data, ctx())).toBe('sent');
