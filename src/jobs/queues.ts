@@ -9,15 +9,19 @@ export { queueNames, type QueueName } from './job-definition';
 /**
  * Workers block on Redis and must wait out a reconnect (`maxRetriesPerRequest: null`); producers
  * (the outbox relay, fan-out, the dashboard) must fail fast so a Redis outage surfaces as an error
- * and the work stays in PostgreSQL. Every connection logs its errors: an unhandled 'error' event
- * would end the process.
+ * and the work stays in PostgreSQL. Shared state a running job reads (channel pacing, the 429
+ * gate, small caches) waits through a short reconnect, then fails so the job is retried. Every
+ * connection logs its errors: an unhandled 'error' event would end the process.
  */
-export function redisConnection(url: string, purpose: 'worker' | 'producer', logger: Logger): Redis {
+export function redisConnection(url: string, purpose: 'worker' | 'producer' | 'state', logger: Logger): Redis {
+  const retryStrategy = (n: number) => Math.min(200 * n, 2000);
   const redis =
     purpose === 'worker'
-      ? new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(200 * n, 2000) })
-      : // Commands issued in one turn of the event loop (a burst of chat commands) go to Redis as one pipeline.
-        new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, enableAutoPipelining: true, retryStrategy: (n) => Math.min(200 * n, 2000) });
+      ? new Redis(url, { maxRetriesPerRequest: null, retryStrategy })
+      : purpose === 'state'
+        ? new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 2000, retryStrategy })
+        : // Commands issued in one turn of the event loop (a burst of chat commands) go to Redis as one pipeline.
+          new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, enableAutoPipelining: true, retryStrategy });
   redis.on('error', quietly(logger, `redis (${purpose})`));
   return redis;
 }

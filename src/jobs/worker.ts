@@ -128,9 +128,10 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const clock = deps.clock ?? systemClock;
   const queues = new JobQueues(config.redisUrl, config.jobs.queuePrefix, log);
   const ledger = new DeliveryLedger(orm, config.jobs.lockMs);
-  const pacer = new ChannelPacer(queues.connection, config.jobs.queuePrefix);
+  const state = redisConnection(config.redisUrl, 'state', log);
+  const pacer = new ChannelPacer(state, config.jobs.queuePrefix);
   const commands = deps.commands ?? noCommandRunner;
-  const notifier = deps.notifier({ ledger, pacer, redis: queues.connection, keyPrefix: config.jobs.queuePrefix });
+  const notifier = deps.notifier({ ledger, pacer, redis: state, keyPrefix: config.jobs.queuePrefix });
 
   const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger, pacer, archiveDir: config.retention.archiveDir });
   const { workers, connections } = queueWorkers(config, log, run);
@@ -152,7 +153,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
         workers.map((w, i) => (connections[i]!.status === 'ready' ? bounded(w.close(), shutdownGraceMs).catch(() => w.close(true)) : w.close(true))),
       );
       await bounded(queues.close(), 2000).catch(() => queues.connection.disconnect());
-      for (const c of connections) c.disconnect();
+      for (const c of [...connections, state]) c.disconnect();
       log.info('worker stopped');
     })());
   return { queues, relay, ledger, workers, stop };

@@ -1,25 +1,29 @@
 import { createCanvas } from 'canvas';
+import type { Redis } from 'ioredis';
 import { SlackNotifier } from '../../../src/bots/slack/slack-notifier';
 import { ChannelPacer } from '../../../src/jobs/channel-pacer';
 import { DeliveryLedger } from '../../../src/jobs/delivery-ledger';
 import { PermanentDeliveryError } from '../../../src/jobs/notifier';
+import { redisConnection } from '../../../src/jobs/queues';
 import { createLogger } from '../../../src/logger';
 import { startJobsWorld, type JobsWorld } from './jobs-world';
 
 let world: JobsWorld;
 let notifier: SlackNotifier;
+let state: Redis;
 beforeAll(async () => {
   world = await startJobsWorld();
-  const worker = await world.startWorker();
+  await world.startWorker();
+  state = redisConnection(world.config.redisUrl, 'state', createLogger('silent'));
   notifier = new SlackNotifier({
     orm: world.db.orm,
     slack: world.config.slack,
     ledger: new DeliveryLedger(world.db.orm, 3000),
-    pacer: new ChannelPacer(worker.queues.connection, world.prefix),
+    pacer: new ChannelPacer(state, world.prefix),
     logger: createLogger('silent'),
   });
 }, 60_000);
-afterAll(async () => { await world.stop(); });
+afterAll(async () => { state.disconnect(); await world.stop(); });
 
 const png = (): Buffer => {
   const canvas = createCanvas(40, 20);
