@@ -450,6 +450,7 @@ export class FakeSlack {
   private lastTsMicros = 0;
   private readonly users = new Map<string, FakeUser>();
   private readonly failures = new Map<string, FailSpec[]>();
+  private storm?: { untilMs: number; retryAfter: number; methods?: Set<string> };
   private readonly holds = new Map<string, Hold[]>();
   private readonly violationLog: Violation[] = [];
   private readonly waiters = new Set<Waiter>();
@@ -526,13 +527,14 @@ export class FakeSlack {
     });
   }
 
-  /** Forgets recorded calls, responses, files, violations, queued failures, messages, views and triggers. Keeps users. */
+  /** Forgets recorded calls, responses, files, violations, queued failures and storms, messages, views and triggers. Keeps users. */
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
     this.files.length = 0;
     this.violationLog.length = 0;
     this.failures.clear();
+    this.storm = undefined;
     this.uploads.clear();
     this.messages.clear();
     this.views.clear();
@@ -574,6 +576,15 @@ export class FakeSlack {
     const q = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i++) q.push(spec);
     this.failures.set(method, q);
+  }
+
+  /**
+   * A rate-limit storm: until `untilMs` (epoch ms) every Web API call (to `methods`, or to any
+   * method) is answered 429 with `Retry-After: retryAfter` seconds, however long the client waited.
+   * Refused calls are recorded in `calls` like any other (status 429), with their arrival time.
+   */
+  rateLimitStorm(opts: { untilMs: number; retryAfter: number; methods?: string[] }): void {
+    this.storm = { ...opts, methods: opts.methods ? new Set(opts.methods) : undefined };
   }
 
   /**
@@ -715,6 +726,12 @@ export class FakeSlack {
     return f;
   }
 
+  private stormFailure(method: string): FailSpec | undefined {
+    const storm = this.storm;
+    if (!storm || Date.now() >= storm.untilMs || (storm.methods && !storm.methods.has(method))) return undefined;
+    return { status: 429, retryAfter: storm.retryAfter };
+  }
+
   private failureAnswer(f: FailSpec): Answer {
     if ('retryAfter' in f) return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(f.retryAfter) } };
     if ('error' in f) return { status: f.status ?? 200, body: { ok: false, error: f.error, ...f.extra } };
@@ -743,7 +760,7 @@ export class FakeSlack {
     const seq = ++this.seq;
     const at = new Date();
     let answer: Answer;
-    const failure = this.takeFailure(method);
+    const failure = this.takeFailure(method) ?? this.stormFailure(method);
     if (parsed.bad) answer = { status: 200, body: { ok: false, error: parsed.bad } };
     else if (failure) answer = this.failureAnswer(failure);
     else answer = this.dispatch(method, args, token);

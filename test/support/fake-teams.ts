@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 const maxActivityBytes = 100 * 1024;
 
 export type SentActivity = { conversationId: string; replyToId?: string; activity: any; at: Date };
+/** Every request to the connector as it arrived, refused ones included. */
+export type ConnectorCall = { conversationId: string; at: Date; status: number };
 
 /**
  * A fake Bot Framework connector: the `serviceUrl` of the activities the tests send points here,
@@ -15,7 +17,9 @@ export async function startFakeTeams() {
   const sent: SentActivity[] = [];
   /** Answers to give instead of accepting, in order (status, and Retry-After seconds for a 429). */
   const failures: Array<{ status: number; retryAfter?: number }> = [];
-  const refused: Array<{ status: number; at: Date }> = [];
+  const refused: Array<{ status: number; at: Date; conversationId?: string }> = [];
+  const calls: ConnectorCall[] = [];
+  let storm: { untilMs: number; retryAfter: number } | undefined;
   const waiters = new Set<{ predicate: (a: SentActivity) => boolean; resolve: (a: SentActivity) => void }>();
   const server = http.createServer((req, res) => {
     let body = '';
@@ -26,15 +30,20 @@ export async function startFakeTeams() {
         res.writeHead(404).end();
         return;
       }
-      const failure = failures.shift();
+      const conversationId = decodeURIComponent(m[1]!);
+      const at = new Date();
+      const failure = failures.shift() ?? (storm && at.getTime() < storm.untilMs ? { status: 429, retryAfter: storm.retryAfter } : undefined);
+      const call: ConnectorCall = { conversationId, at, status: failure?.status ?? 200 };
+      calls.push(call);
       if (failure) {
-        refused.push({ status: failure.status, at: new Date() });
+        refused.push({ status: failure.status, at, conversationId });
         res.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}) }).end(JSON.stringify({ error: { code: `status_${failure.status}`, message: 'refused by the fake connector' } }));
         return;
       }
       // Teams refuses a message over 100 KB (the whole activity, cards and inline images included).
       if (Buffer.byteLength(body) > maxActivityBytes) {
-        refused.push({ status: 413, at: new Date() });
+        call.status = 413;
+        refused.push({ status: 413, at, conversationId });
         res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'MessageSizeTooBig', message: `activity of ${Buffer.byteLength(body)} bytes` } }));
         return;
       }
@@ -50,6 +59,11 @@ export async function startFakeTeams() {
     url,
     sent,
     refused,
+    calls,
+    /** A rate-limit storm: until `untilMs` (epoch ms) every request is answered 429 with `Retry-After: retryAfter` seconds. */
+    rateLimitStorm(opts: { untilMs: number; retryAfter: number }) {
+      storm = opts;
+    },
     failNext(status: number, retryAfter?: number) {
       failures.push({ status, retryAfter });
     },
