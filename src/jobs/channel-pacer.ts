@@ -26,25 +26,33 @@ return 0
 `;
 
 // A workspace the platform answered 429 for is held shut until its Retry-After, in every worker.
-// Messages that come to it meanwhile (or in the recovery window after) each reserve a slot one
-// resume interval after the previous, from the moment it opens: the backlog leaves as a trickle,
-// not as every worker's whole concurrency in the same millisecond. Each reserved slot keeps the
-// gate open that much longer; once nothing waits, the key expires and sending is unhindered.
-// Returns 0 (go now) or the milliseconds to wait.
+// Messages that come to it meanwhile each reserve a slot from the moment it opens, one interval
+// after the previous: the backlog leaves as a trickle, not as every worker's whole concurrency in
+// the same millisecond. The interval halves with every second since the gate opened (a slow start
+// that ends: after a few seconds it is under a millisecond and the gate is gone). A slot reserved
+// before a newer 429 is given up and queued behind it. Returns 0 (go now) or the ms to wait.
 const gateScript = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local shut = tonumber(redis.call('HGET', KEYS[1], 'until') or '-1')
 if shut < 0 then return 0 end
-local interval = tonumber(ARGV[1])
-local recovery = tonumber(ARGV[3])
+local base = tonumber(ARGV[1])
+local spacing = function(at)
+  if at <= shut then return base end
+  return math.floor(base / (2 ^ math.floor((at - shut) / 1000)))
+end
 local slot = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '-1')
+if slot >= 0 and slot < shut then slot = -1 end
 if slot < 0 then
+  if now > shut and spacing(now) < 1 then
+    redis.call('DEL', KEYS[1])
+    return 0
+  end
   slot = math.max(now, shut, tonumber(redis.call('HGET', KEYS[1], 'next') or '0'))
-  redis.call('HSET', KEYS[1], 'next', slot + interval)
+  redis.call('HSET', KEYS[1], 'next', slot + spacing(slot))
   redis.call('HSET', KEYS[2], ARGV[2], slot)
   redis.call('PEXPIRE', KEYS[2], slot - now + 600000)
-  redis.call('PEXPIRE', KEYS[1], math.max(redis.call('PTTL', KEYS[1]), slot - now + recovery))
+  redis.call('PEXPIRE', KEYS[1], math.max(redis.call('PTTL', KEYS[1]), slot - now + 1000))
 end
 if slot > now then return slot - now end
 redis.call('HDEL', KEYS[2], ARGV[2])
@@ -63,7 +71,10 @@ return shut
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** After a 429: messages to the workspace 50 ms apart (20 a second) until 10 s after the last one waiting. */
+/**
+ * After a 429: messages to the workspace 50 ms apart (20 a second) in the first second after the
+ * Retry-After, 25 ms in the next, and so on; the gate's key lives `recoveryMs` past the Retry-After.
+ */
 export const gateResume = { intervalMs: 50, recoveryMs: 10_000 };
 
 /**
@@ -95,7 +106,7 @@ export class ChannelPacer {
 
   private untilOpen(scope: string, messageKey: string): Promise<void> {
     const base = `${this.prefix}:gate:{${scope}}`;
-    return this.waitFor(() => this.redis.eval(gateScript, 2, base, `${base}:held`, gateResume.intervalMs, messageKey, gateResume.recoveryMs));
+    return this.waitFor(() => this.redis.eval(gateScript, 2, base, `${base}:held`, gateResume.intervalMs, messageKey));
   }
 
   private async waitFor(check: () => Promise<unknown>): Promise<void> {

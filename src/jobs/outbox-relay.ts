@@ -52,6 +52,12 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 500;
     this.redisTimeoutMs = options.redisTimeoutMs ?? 3000;
     this.warn = quietly(logger, 'outbox relay: a store did not answer (see store), rows kept for the next try;');
+    // Redis is back, perhaps empty: look for lost jobs now. A short outage between two turns makes
+    // no relay call fail, so the loop alone would leave it to the next sweep (OUTBOX_SWEEP_MS).
+    queues.connection.on('ready', () => {
+      this.nextSweep = 0;
+      this.wake?.();
+    });
   }
 
   start(): void {

@@ -70,3 +70,31 @@ test('once the backlog has left and the recovery window passed, the gate is gone
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual(gateResume.recoveryMs + 100);
 });
+
+/** Never sleeps in the call: every wait comes back as a PacedError, so slots can be read at once. */
+const reserving = () => new ChannelPacer(redis, prefix, 1000, 0);
+
+test('a slot reserved before a newer 429 is given up: the message waits behind the new Retry-After', async () => {
+  const pacer = reserving();
+  await pacer.hold('slack:tenant-e', 1000);
+  expect(await notBeforeOf(pacer.wait('D20', 'early', 'slack:tenant-e'))).not.toBe('now');
+  await pacer.hold('slack:tenant-e', 3000);
+  const shutUntil = Number(await redis.hget(`${prefix}:gate:{slack:tenant-e}`, 'until'));
+  const again = (await notBeforeOf(pacer.wait('D20', 'early', 'slack:tenant-e'))) as number;
+  expect(again).toBeGreaterThanOrEqual(shutUntil - 50);
+  expect(Number(await redis.hget(`${prefix}:gate:{slack:tenant-e}:held`, 'early'))).toBeGreaterThanOrEqual(shutUntil);
+});
+
+test('the trickle speeds up every second after the gate opens, so a backlog drains and the gate ends', async () => {
+  const pacer = reserving();
+  await pacer.hold('slack:tenant-f', 1000);
+  for (let i = 0; i < 120; i++) await notBeforeOf(pacer.wait(`C${i}`, `b${i}`, 'slack:tenant-f'));
+  const held = await redis.hgetall(`${prefix}:gate:{slack:tenant-f}:held`);
+  const slots = Array.from({ length: 120 }, (_, i) => Number(held[`b${i}`]));
+  const shutUntil = slots[0]!;
+  const gaps = slots.slice(1).map((s, i) => ({ second: Math.floor((slots[i]! - shutUntil) / 1000), gap: s - slots[i]! }));
+  // 20 in the first second (50 ms apart), 40 in the next (25 ms), then 80 a second and more.
+  expect(gaps.filter((g) => g.second === 0).every((g) => g.gap === 50)).toBe(true);
+  expect(gaps.filter((g) => g.second === 1).every((g) => g.gap === 25)).toBe(true);
+  expect(slots[119]! - shutUntil).toBeLessThan(3000);
+});

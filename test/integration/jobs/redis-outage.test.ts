@@ -70,3 +70,25 @@ test('Redis stopped (losing its data) and restarted mid-run: every reminder is s
   expect(keys.sort()).toEqual(all.map((v) => `visit-reminder.${v.id}.${v.scheduledAt!.getTime()}`).sort());
   for (const rep of reps) expect(world.dms(rep.dmChannel)).toHaveLength(2);
 }, 60_000);
+
+test('Redis restarted empty between two turns of the relay: the lost reminders are found at once, not at the next sweep', async () => {
+  // A sweep a minute apart: only noticing Redis come back can deliver these in time.
+  const slow = await startJobsWorld({ redisUrl: `redis://127.0.0.1:${port}`, env: { OUTBOX_SWEEP_MS: '60000' } });
+  try {
+    await slow.startWorker();
+    const reps = await Promise.all([0, 1, 2].map(() => slow.person({ lead: 1 })));
+    const visits = [];
+    for (const rep of reps) visits.push(await planVisit(slow.em(), rep.actor, { customerId: rep.customer.id, scheduledAt: inSeconds(72) }));
+    await slow.until(async () => (await slow.outbox()).every((r) => r.publishedAt), 'the reminders to be queued in Redis');
+    await sleep(5500); // past the sweep's 5 s grace for rows just published
+    redisDown();
+    redisUp();
+    await waitForRedis();
+    expect(slow.posted()).toHaveLength(0);
+    // Due about 6 s after Redis came back.
+    await slow.until(() => slow.posted().length >= visits.length, `${visits.length} reminders`, 15_000);
+    for (const rep of reps) expect(slow.dms(rep.dmChannel)).toHaveLength(1);
+  } finally {
+    await slow.stop();
+  }
+}, 60_000);
