@@ -129,6 +129,7 @@ export class TeamsNotifier implements Notifier {
         let id: string | null = null;
         try {
           await this.adapter.continueConversationAsync(this.opts.teams.appId ?? '', target.reference, async (turn) => {
+            withoutClientRetries(turn);
             id = (await turn.sendActivity({ attachments: attachments as never, channelData: { sfaKey: key } }))?.id ?? null;
           });
         } catch (err) {
@@ -143,6 +144,19 @@ export class TeamsNotifier implements Notifier {
       findPrevious: async () => null,
     };
   }
+}
+
+type TurnWithConnector = { adapter: { ConnectorClientKey: symbol }; turnState: { get(key: symbol): unknown } };
+type PipelinedClient = { client?: { pipeline?: { removePolicy(policy: { name: string }): unknown } } };
+
+/**
+ * The connector client retries a 429 (and a 5xx or timeout) on its own, Retry-After and all, up
+ * to three times: the 429 gate never hears of it while every worker keeps sending, and a retried
+ * 5xx may post twice unrecorded. Each turn has its own client: only ours loses the policy, and the
+ * ledger and the worker do the retrying.
+ */
+function withoutClientRetries(turn: TurnWithConnector): void {
+  (turn.turnState.get(turn.adapter.ConnectorClientKey) as PipelinedClient | undefined)?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
 }
 
 const cardAttachment = (card: Parameters<typeof renderAdaptiveCard>[0]) => CardFactory.adaptiveCard(renderAdaptiveCard(card));
