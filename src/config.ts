@@ -59,7 +59,7 @@ const schema = z
     DB_POOL_MAX: wholeNumber(1, 200).default('10'),
     ARCHIVE_DIR: z.string().max(1000).refine((v) => path.isAbsolute(v), 'must be an absolute path').optional(),
     WORKER_CONCURRENCY: wholeNumber(1, 500).default('20'),
-    JOB_LOCK_MS: wholeNumber(1000, 600_000).default('30000'),
+    JOB_LOCK_MS: wholeNumber(1000, 600_000).default('10000'),
     OUTBOX_POLL_MS: wholeNumber(50, 60_000).default('500'),
     OUTBOX_SWEEP_MS: wholeNumber(500, 3_600_000).default('30000'),
   });

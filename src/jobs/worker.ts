@@ -76,8 +76,10 @@ function queueWorkers(config: WorkerDeps['config'], log: Logger, run: RunJob): {
       connection,
       prefix: config.jobs.queuePrefix,
       concurrency: concurrency[name],
+      // A live worker renews its locks every lockMs / 2; a dead one's jobs are found within
+      // lockMs + lockMs / 2 and run by another (deliveries are claimed, so nothing goes twice).
       lockDuration: config.jobs.lockMs,
-      stalledInterval: config.jobs.lockMs,
+      stalledInterval: Math.max(500, Math.round(config.jobs.lockMs / 2)),
       maxStalledCount: 2,
     });
     worker.on('error', quietly(log, `worker ${name}`));
