@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { MikroORM } from '../db/orm';
 import type { Logger } from '../logger';
 import { onceEvery, storeOf } from './quiet-log';
+import { databaseUnavailable } from './store-errors';
 import { ChannelPacer } from './channel-pacer';
 import { systemClock } from './clock';
 import { DeliveryLedger } from './delivery-ledger';
@@ -49,6 +50,11 @@ function jobRunner(env: RunnerEnv): RunJob {
         await job.moveToDelayed(err.notBefore, token);
         throw new DelayedError();
       }
+      // A platform's network errors (classified by the notifier) keep their backoff.
+      if (!(err instanceof TransientDeliveryError) && databaseUnavailable(err) && (await waitForDatabase(job, token))) {
+        jobLog.debug({ err: (err as Error).message }, 'PostgreSQL unavailable: the job waits for it');
+        throw new DelayedError();
+      }
       if (err instanceof PermanentDeliveryError) {
         jobLog.warn({ code: err.code }, 'delivery dead-lettered');
         await settle(job);
@@ -61,6 +67,20 @@ function jobRunner(env: RunnerEnv): RunJob {
       throw err;
     }
   };
+}
+
+/**
+ * PostgreSQL is down or restarting: the job comes back in a second or two without using up a try
+ * (an hour's outage would exhaust them, and its failure could not even be recorded). False when
+ * Redis cannot take it either: then it fails as any error would.
+ */
+async function waitForDatabase(job: Job, token?: string): Promise<boolean> {
+  try {
+    await job.moveToDelayed(Date.now() + 1000 + Math.floor(Math.random() * 1000), token);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One BullMQ worker per queue, each on its own blocking connection. */
