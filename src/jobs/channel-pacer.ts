@@ -91,12 +91,19 @@ export class ChannelPacer {
     private readonly maxInlineWaitMs = 1000,
   ) {}
 
-  /** Returns when the message may go out now; throws PacedError when that is further away. */
-  async wait(channel: string, messageKey: string, scope?: string): Promise<void> {
+  /**
+   * Returns when the message may go out now; throws PacedError when that is further away.
+   * `scopeIntervalMs` also spaces every message of the workspace (a platform's limit per tenant).
+   */
+  async wait(channel: string, messageKey: string, scope?: string, scopeIntervalMs?: number): Promise<void> {
     if (scope) await this.untilOpen(scope, messageKey);
-    // One hash tag per channel keeps the keys in one slot on a Redis cluster.
-    const base = `${this.prefix}:pace:{${channel}}`;
-    await this.waitFor(() => this.redis.eval(paceScript, 3, `${base}:next`, `${base}:held`, `${base}:last`, this.intervalMs, messageKey));
+    await this.pace(`${this.prefix}:pace:{${channel}}`, this.intervalMs, messageKey);
+    if (scope && scopeIntervalMs) await this.pace(`${this.prefix}:pace:{${scope}}`, scopeIntervalMs, messageKey);
+  }
+
+  // One hash tag per channel (or workspace) keeps its keys in one slot on a Redis cluster.
+  private pace(base: string, intervalMs: number, messageKey: string): Promise<void> {
+    return this.waitFor(() => this.redis.eval(paceScript, 3, `${base}:next`, `${base}:held`, `${base}:last`, intervalMs, messageKey));
   }
 
   /** The platform said 429 for this workspace: every worker holds its messages for `retryAfterMs`. */

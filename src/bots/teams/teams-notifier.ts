@@ -124,7 +124,7 @@ export class TeamsNotifier implements Notifier {
     const channel = target.reference.conversation?.id ?? target.userId;
     return {
       channel,
-      pace: (scope) => this.opts.pacer.wait(channel, key, scope),
+      pace: (scope) => this.opts.pacer.wait(channel, key, scope, teamsTenantIntervalMs),
       send: async () => {
         let id: string | null = null;
         try {
@@ -145,6 +145,9 @@ export class TeamsNotifier implements Notifier {
     };
   }
 }
+
+/** Teams allows a bot 50 requests a second per tenant, all conversations together: 40 leaves room for answers to commands. */
+const teamsTenantIntervalMs = 25;
 
 type TurnWithConnector = { adapter: { ConnectorClientKey: symbol }; turnState: { get(key: symbol): unknown } };
 type PipelinedClient = { client?: { pipeline?: { removePolicy(policy: { name: string }): unknown } } };

@@ -98,3 +98,14 @@ test('the trickle speeds up every second after the gate opens, so a backlog drai
   expect(gaps.filter((g) => g.second === 1).every((g) => g.gap === 25)).toBe(true);
   expect(slots[119]! - shutUntil).toBeLessThan(3000);
 });
+
+test('a per-workspace spacing (Teams: 50 requests a second per tenant) holds across channels', async () => {
+  const pacer = reserving();
+  const waits = await Promise.all(Array.from({ length: 40 }, (_, i) => notBeforeOf(pacer.wait(`conv-${i}`, `t${i}`, 'teams:tenant-g', 25))));
+  const held = await redis.hgetall(`${prefix}:pace:{teams:tenant-g}:held`);
+  const slots = Object.values(held).map(Number).sort((a, b) => a - b);
+  // The first went at once; each other one has its own slot, 25 ms after the one before.
+  expect(waits.filter((w) => w === 'now')).toHaveLength(1);
+  expect(slots).toHaveLength(39);
+  for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBe(25);
+});
