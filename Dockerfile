@@ -12,10 +12,11 @@ COPY src ./src
 COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
-# Runtime stage: only the shared libraries canvas links against, plus a CJK font for chart labels.
+# Runtime stage: only the shared libraries canvas links against, a CJK font for chart labels, and
+# psql for `sfa tenant export` / `import`.
 FROM node:20-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libjpeg62-turbo libgif7 librsvg2-2 libpixman-1-0 fonts-noto-cjk tini \
+ && apt-get install -y --no-install-recommends libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libjpeg62-turbo libgif7 librsvg2-2 libpixman-1-0 fonts-noto-cjk tini postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
