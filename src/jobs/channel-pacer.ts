@@ -30,12 +30,15 @@ return 0
 // after the previous: the backlog leaves as a trickle, not as every worker's whole concurrency in
 // the same millisecond. The interval halves with every second since the gate opened (a slow start
 // that ends: after a few seconds it is under a millisecond and the gate is gone). A slot reserved
-// before a newer 429 is given up and queued behind it. Returns 0 (go now) or the ms to wait.
+// before a newer 429 is given up and queued behind it. A recheck (right before sending, after the
+// message had its slot) only asks whether a new 429 shut the gate since. Returns 0 (go now) or the
+// ms to wait.
 const gateScript = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local shut = tonumber(redis.call('HGET', KEYS[1], 'until') or '-1')
 if shut < 0 then return 0 end
+if ARGV[3] == 'recheck' and now >= shut then return 0 end
 local base = tonumber(ARGV[1])
 local spacing = function(at)
   if at <= shut then return base end
@@ -99,6 +102,8 @@ export class ChannelPacer {
     if (scope) await this.untilOpen(scope, messageKey);
     await this.pace(`${this.prefix}:pace:{${channel}}`, this.intervalMs, messageKey);
     if (scope && scopeIntervalMs) await this.pace(`${this.prefix}:pace:{${scope}}`, scopeIntervalMs, messageKey);
+    // Again right before the send: the channel's turn may have been slept through a 429 another worker got.
+    if (scope) await this.untilOpen(scope, messageKey, 'recheck');
   }
 
   // One hash tag per channel (or workspace) keeps its keys in one slot on a Redis cluster.
@@ -111,9 +116,9 @@ export class ChannelPacer {
     await this.redis.eval(holdScript, 1, `${this.prefix}:gate:{${scope}}`, Math.max(0, Math.round(retryAfterMs)), gateResume.recoveryMs);
   }
 
-  private untilOpen(scope: string, messageKey: string): Promise<void> {
+  private untilOpen(scope: string, messageKey: string, mode: 'reserve' | 'recheck' = 'reserve'): Promise<void> {
     const base = `${this.prefix}:gate:{${scope}}`;
-    return this.waitFor(() => this.redis.eval(gateScript, 2, base, `${base}:held`, gateResume.intervalMs, messageKey));
+    return this.waitFor(() => this.redis.eval(gateScript, 2, base, `${base}:held`, gateResume.intervalMs, messageKey, mode));
   }
 
   private async waitFor(check: () => Promise<unknown>): Promise<void> {

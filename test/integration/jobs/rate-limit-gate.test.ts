@@ -109,3 +109,14 @@ test('a per-workspace spacing (Teams: 50 requests a second per tenant) holds acr
   expect(slots).toHaveLength(39);
   for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBe(25);
 });
+
+test('a message that had its slot is checked again before it is sent: a 429 meanwhile holds it, an open gate does not push it back', async () => {
+  const pacer = reserving();
+  await pacer.hold('slack:tenant-h', 50);
+  await new Promise((r) => setTimeout(r, 80));
+  // The gate is open again (in its slow start): the message goes, once through both checks.
+  expect(await notBeforeOf(pacer.wait('D30', 'h1', 'slack:tenant-h'))).toBe('now');
+  // Its channel is free, but a new 429 arrived: the recheck holds it.
+  await pacer.hold('slack:tenant-h', 3000);
+  expect(await notBeforeOf(pacer.wait('D31', 'h2', 'slack:tenant-h'))).not.toBe('now');
+});
