@@ -111,6 +111,11 @@ export class ChannelPacer {
     return this.waitFor(() => this.redis.eval(paceScript, 3, `${base}:next`, `${base}:held`, `${base}:last`, intervalMs, messageKey));
   }
 
+  /** Returns at once unless the workspace is in a Retry-After now (then as `wait`): for calls before the message's own. */
+  whileShut(scope: string, messageKey: string): Promise<void> {
+    return this.untilOpen(scope, messageKey, 'recheck');
+  }
+
   /** The platform said 429 for this workspace: every worker holds its messages for `retryAfterMs`. */
   async hold(scope: string, retryAfterMs: number): Promise<void> {
     await this.redis.eval(holdScript, 1, `${this.prefix}:gate:{${scope}}`, Math.max(0, Math.round(retryAfterMs)), gateResume.recoveryMs);

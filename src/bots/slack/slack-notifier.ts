@@ -6,7 +6,7 @@ import type { MikroORM } from '../../db/orm';
 import { User } from '../../domain/org/user.entity';
 import { renderCardBlocks } from '../../cards/slack';
 import type { ChannelPacer } from '../../jobs/channel-pacer';
-import { deliverOnce, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
+import { deliverOnce, rateLimitScope, type Classified, type DeliveryLedger, type Transport } from '../../jobs/delivery-ledger';
 import type { ChannelMessage, DeliveryRef, DeliveryResult, DirectMessage, FileMessage, Notifier } from '../../jobs/notifier';
 import type { Logger } from '../../logger';
 import type { CardModel } from '../../cards/reply-model';
@@ -89,7 +89,7 @@ export class SlackNotifier implements Notifier {
     return deliverOnce(this.opts.ledger, 'slack', ref, async () => {
       const slackUserId = await this.slackUserOf(m.tenantId, m.userId);
       const client = await this.clients.clientFor(m.tenantId);
-      const channel = await this.openDm(client, m.tenantId, slackUserId);
+      const channel = await this.openDm(client, m.tenantId, slackUserId, m.idempotencyKey);
       return this.transport(client, channel, m.card, m.idempotencyKey);
     }, classifySlackError);
   }
@@ -110,7 +110,7 @@ export class SlackNotifier implements Notifier {
     const named = m.files.map((f) => ({ ...f, filename: f.filename.replace(/(\.[a-z0-9]+)?$/i, (ext) => `-${tag}${ext}`) }));
     return deliverOnce(this.opts.ledger, 'slack', ref, async () => {
       const client = await this.clients.clientFor(m.tenantId);
-      const channel = 'userId' in m.to ? await this.openDm(client, m.tenantId, await this.slackUserOf(m.tenantId, m.to.userId)) : m.to.channelId;
+      const channel = 'userId' in m.to ? await this.openDm(client, m.tenantId, await this.slackUserOf(m.tenantId, m.to.userId), m.idempotencyKey) : m.to.channelId;
       return {
         channel,
         pace: (scope) => this.opts.pacer.wait(channel, m.idempotencyKey, scope),
@@ -198,13 +198,15 @@ export class SlackNotifier implements Notifier {
    * rate of a reminder burst, so a channel id once opened is kept: in this process and in Redis
    * for every worker. A DM channel id never changes.
    */
-  private async openDm(client: WebClient, tenantId: string, slackUserId: string): Promise<string> {
+  private async openDm(client: WebClient, tenantId: string, slackUserId: string, messageKey: string): Promise<string> {
     const cacheKey = `${tenantId}:${slackUserId}`;
     const cached = this.dmChannels.get(cacheKey) ?? (await this.sharedCache('get', cacheKey));
     if (cached) {
       this.dmChannels.set(cacheKey, cached);
       return cached;
     }
+    // A call to Slack like any other: not while the workspace is in a Retry-After.
+    await this.opts.pacer.whileShut(rateLimitScope('slack', tenantId), messageKey);
     const res = await client.conversations.open({ users: slackUserId });
     const channel = res.channel?.id;
     if (!channel) throw new SlackTargetError('channel_not_found');
