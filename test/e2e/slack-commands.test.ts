@@ -233,6 +233,15 @@ test('admin commands: refused for a rep, done for an admin', async () => {
   expect((await w.em().findOneOrFail(User, { slackUserId: ids.repEast2 })).role).toBe('manager');
 });
 
+test('/sfa admin users lists people with their role and email, not a mention shown as code', async () => {
+  const listed = textOf((await w.slack.command(ids.admin, '/sfa', 'admin users')).body);
+  const rep = await w.em().findOneOrFail(User, { slackUserId: ids.repWest });
+  expect(listed).toContain(rep.name);
+  expect(listed).toContain(`${rep.name} · Rep`);
+  if (rep.email) expect(listed).toContain(rep.email);
+  expect(listed).not.toContain('&lt;@');
+});
+
 test('/sfa admin failures lists dead-lettered messages to admins only', async () => {
   const em = w.em();
   const rep = await em.findOneOrFail(User, { slackUserId: ids.repWest });

@@ -58,7 +58,8 @@ const adminHandlers: AdminHandlers = {
   },
   admin_users: async (ctx) => {
     const users = await listTeamMembers(ctx.em, ctx.actor);
-    const lines = users.slice(0, 60).map((u) => `• ${clip(u.name, 40)} · ${u.role}${u.slackUserId ? ` · <@${u.slackUserId}>` : ''}`);
+    // The email, not a Slack mention: a card's text is shown as typed (and the same card goes to Teams).
+    const lines = users.slice(0, 60).map((u) => `• ${clip(u.name, 40)} · ${ctx.t(`admin.roleLabels.${u.role}`)}${u.email ? ` · ${clip(u.email, 60)}` : ''}`);
     return { kind: 'card', header: ctx.t('admin.usersHeader'), sections: [{ lines }] };
   },
   admin_failures: async (ctx) => failedDeliveriesCard(await listFailedDeliveries(ctx.em, ctx.actor, { limit: 20 }), ctx),

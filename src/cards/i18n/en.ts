@@ -363,6 +363,7 @@ export const en = {
     unknownUser: 'I do not know {{user}} yet: they need to use the app once, or be imported.',
     unknownUnit: 'There is no unit {{unit}}. Create it: `/sfa admin unit-create {{unit}}`',
     roles: { rep: 'a rep', manager: 'a manager', admin: 'an admin' },
+    roleLabels: { rep: 'Rep', manager: 'Manager', admin: 'Admin' },
   },
   home: {
     today: 'Today',

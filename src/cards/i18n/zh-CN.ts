@@ -360,6 +360,7 @@ export const zhCN: Messages = {
     unknownUser: '还不认识 {{user}}：需要对方先使用一次应用，或通过导入添加。',
     unknownUnit: '没有部门 {{unit}}。创建：`/sfa admin unit-create {{unit}}`',
     roles: { rep: '销售', manager: '经理', admin: '管理员' },
+    roleLabels: { rep: '销售', manager: '经理', admin: '管理员' },
   },
   home: {
     today: '今天',
