@@ -8,22 +8,12 @@
  */
 import { forecastSeries, type ModelName } from '../src/domain/forecasting/engine';
 import { loadAugurs } from '../src/domain/forecasting/engine/augurs-loader';
+import { mulberry32 } from '../test/support/seeded-random';
 
 const SERIES = Number(process.env.SERIES ?? 1000);
 const MONTHS = Number(process.env.MONTHS ?? 48);
 const HORIZON = Number(process.env.HORIZON ?? 6);
 const TARGET_SECONDS = 10;
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticSeries(random: () => number): number[] {
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { clearRedis } from '../test/support/clear-redis';
 import { createTestDatabase } from '../test/support/test-database';
 import { planVisit } from '../src/domain/activities/plan-visit';
 import { Customer } from '../src/domain/customers/customer.entity';
@@ -182,14 +182,7 @@ async function main(): Promise<void> {
     await Promise.all(workers.map((w) => w.exit));
     await fake.close();
     await db.drop();
-    const redis = new Redis(redisUrl);
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = nextCursor;
-    } while (cursor !== '0');
-    redis.disconnect();
+    await clearRedis(redisUrl, prefix);
   }
 }
 
