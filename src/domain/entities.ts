@@ -13,6 +13,8 @@ import { ReportSubscription } from './report-subscriptions/report-subscription.e
 import { PriceRule } from './products/price-rule.entity';
 import { Product } from './products/product.entity';
 import { Quote, QuoteLine } from './quotes/quote.entity';
+import { ApiKey } from './signals/api-key.entity';
+import { SignalEvent } from './signals/signal-event.entity';
 import { Tenant } from './tenants/tenant.entity';
 
-export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, OrderLine, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription, Product, PriceRule, Quote, QuoteLine];
+export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, OrderLine, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription, Product, PriceRule, Quote, QuoteLine, ApiKey, SignalEvent];

@@ -13,13 +13,18 @@ import { getApprovalLimits } from '../../domain/quotes/get-approval-limits';
 import { setApprovalPolicy } from '../../domain/quotes/set-approval-policy';
 import { requireRole, resolveAccess } from '../../domain/shared/access';
 import { card, type CommandContext, type CommandResult } from '../pipeline/context';
+import { is, keywords, tokenize, type Token } from '../shared/grammar';
+import type { AdminModule } from './admin-module';
+import { adminModules } from './admin-modules';
 import { parseSfaCommand, type SfaCommand } from './admin.grammar';
 
 type AdminCommand = Exclude<SfaCommand, { kind: 'help' | 'invalid' }>;
 type AdminHandlers = { [K in AdminCommand['kind']]: (ctx: CommandContext, parsed: Extract<AdminCommand, { kind: K }>) => Promise<CardModel> };
 
 /** Writes are the admin verbs that change something; listing and help read. */
-export function sfaWrites(text: string): 'inline' | false {
+export function sfaWrites(text: string): 'inline' | 'queued' | false {
+  const area = moduleCommand(text);
+  if (area) return area.parsed && typeof area.parsed === 'object' && 'invalid' in area.parsed ? false : area.module.writes(area.parsed);
   const parsed = parseSfaCommand(text);
   const changes = ['admin_role', 'admin_unit', 'admin_manager', 'admin_unit_create'].includes(parsed.kind) || (parsed.kind === 'admin_approvals' && Object.keys(parsed).length > 1);
   return changes ? 'inline' : false;
@@ -27,12 +32,30 @@ export function sfaWrites(text: string): 'inline' | false {
 
 /** `/sfa help` for everyone (the overview comes from the command registry), `/sfa admin …` for admins. */
 export async function sfaCommand(ctx: CommandContext, text: string, overview: () => string): Promise<CommandResult> {
+  const area = moduleCommand(text);
+  if (area) {
+    requireRole(await resolveAccess(ctx.em, ctx.actor), ['admin'], 'use admin commands');
+    const { parsed } = area;
+    if (parsed && typeof parsed === 'object' && 'invalid' in parsed) return card({ kind: 'card', tone: 'warn', text: String(parsed.invalid) });
+    return card(await area.module.run(ctx, parsed));
+  }
   const parsed = parseSfaCommand(text);
   if (parsed.kind === 'help') return card({ kind: 'card', text: overview() });
   if (parsed.kind === 'invalid') return card({ kind: 'card', tone: 'warn', text: `\`${parsed.example}\`\n${ctx.t('help.admin')}` });
   requireRole(await resolveAccess(ctx.em, ctx.actor), ['admin'], 'use admin commands');
   const handler = adminHandlers[parsed.kind] as (ctx: CommandContext, parsed: AdminCommand) => Promise<CardModel>;
   return card(await handler(ctx, parsed));
+}
+
+/** `admin <verb> …` where an area's module owns the verb: that module and what it parsed. */
+function moduleCommand(text: string): { module: AdminModule; parsed: any } | null { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const tokens = tokenize(text);
+  const verb = tokens[1];
+  if (!is(tokens[0], keywords.admin) || !verb || verb.quoted) return null;
+  const module = adminModules.find((m) => m.verbs.includes(verb.text.toLowerCase()));
+  if (!module) return null;
+  const argText = (from: Token[]) => (from.length === 1 && from[0]!.quoted ? from[0]!.text : from.length ? text.slice(from[0]!.start, from.at(-1)!.end).trim() : '');
+  return { module, parsed: module.parse(tokens.slice(2), argText) };
 }
 
 const ok = (text: string): CardModel => ({ kind: 'card', tone: 'ok', text });
