@@ -7,6 +7,7 @@ import { forecastRefreshJob } from './forecast-refresh.job';
 import { reportPostJob } from './report-post.job';
 import { reportTickJob } from './report-tick.job';
 import { retentionJob } from './retention.job';
+import { signalsProcessJob } from './signals-process.job';
 import type { JobDefinition } from './job-definition';
 import { followUpReminderJob } from './follow-up-reminder.job';
 import { managerSummaryJob } from './manager-summary.job';
@@ -16,7 +17,7 @@ import { nudgeTickJob } from './nudge-tick.job';
 import { visitReminderJob } from './visit-reminder.job';
 
 /** Every job the worker runs, by name. A job added here runs; a name not here fails unrecoverably. */
-export const jobDefinitions = [visitReminderJob, followUpReminderJob, nudgeTickJob, nudgeScanJob, nudgeDigestJob, managerSummaryJob, chatCommandJob, reportTickJob, reportPostJob, forecastPostJob, forecastRefreshJob, quoteApprovalRequestJob, quoteApprovalReminderJob, quoteDecidedJob, churnAlertJob, retentionJob] as const;
+export const jobDefinitions = [visitReminderJob, followUpReminderJob, nudgeTickJob, nudgeScanJob, nudgeDigestJob, managerSummaryJob, chatCommandJob, reportTickJob, reportPostJob, forecastPostJob, forecastRefreshJob, quoteApprovalRequestJob, quoteApprovalReminderJob, quoteDecidedJob, churnAlertJob, retentionJob, signalsProcessJob] as const;
 
 // Each definition keeps its own data type; the worker only needs to look them up by name.
 const byName = new Map<string, JobDefinition<object>>(jobDefinitions.map((d) => [d.name, d as unknown as JobDefinition<object>]));
