@@ -62,6 +62,8 @@ const schema = z
     JOB_LOCK_MS: wholeNumber(1000, 600_000).default('10000'),
     OUTBOX_POLL_MS: wholeNumber(50, 60_000).default('500'),
     OUTBOX_SWEEP_MS: wholeNumber(500, 3_600_000).default('30000'),
+    SIGNALS_EVENTS_PER_MINUTE: wholeNumber(1, 100_000_000).default('60000'),
+    SIGNALS_REQUESTS_PER_SECOND: wholeNumber(1, 1_000_000).default('50'),
   });
 
 export type Config = {
@@ -94,6 +96,8 @@ export type Config = {
     outboxPollMs: number;
     outboxSweepMs: number;
   };
+  /** Per-API-key limits of `POST /api/signals`, shared by every web replica (counted in Redis). */
+  signals: { eventsPerMinute: number; requestsPerSecond: number };
   slack: {
     signingSecret?: string;
     botToken?: string;
@@ -171,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboxPollMs: e.OUTBOX_POLL_MS,
       outboxSweepMs: e.OUTBOX_SWEEP_MS,
     },
+    signals: { eventsPerMinute: e.SIGNALS_EVENTS_PER_MINUTE, requestsPerSecond: e.SIGNALS_REQUESTS_PER_SECOND },
     slack: {
       signingSecret: e.SLACK_SIGNING_SECRET,
       botToken: e.SLACK_BOT_TOKEN,

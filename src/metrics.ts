@@ -53,3 +53,17 @@ export const buildSeconds = new Histogram({
   buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers: [registry],
 });
+
+export const signalsReceived = new Counter({
+  name: 'sfa_signals_received_total',
+  help: 'POST /api/signals: events accepted (valid, taken in with their request), duplicate (id repeated within the request) and rejected (invalid, reported per index); refused counts whole requests refused (key, signature, rate limit, size) once each. Ids sent in an earlier request are counted by sfa_signals_expanded_total.',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+export const signalsExpanded = new Counter({
+  name: 'sfa_signals_expanded_total',
+  help: 'Signal requests expanded into events by the worker: stored (new pending events) and duplicate (an id the tenant had already, e.g. a redelivery).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});

@@ -13,7 +13,8 @@ import { mountQueueDashboard } from './http/queue-dashboard';
 import { ChatNotifier } from './jobs/chat-notifier';
 import { unconfiguredNotifier, type Notifier } from './jobs/notifier';
 import { CommandIntake, defaultIntakeOptions } from './jobs/command-intake';
-import { JobQueues } from './jobs/queues';
+import { JobQueues, redisConnection } from './jobs/queues';
+import { mountSignalsApi } from './http/signals-endpoint';
 import { startWorker, type RunningWorker, type WorkerDeps } from './jobs/worker';
 import type { Logger } from './logger';
 import { playgroundWanted, startPlayground, type Playground } from './playground/playground';
@@ -94,6 +95,13 @@ async function startWeb(deps: WebDeps): Promise<{ server: Server; close: () => P
   if (config.adminPassword) mountQueueDashboard(app, { password: config.adminPassword, queues: queues.all() });
   const metrics = mountMetrics(app, { token: config.metricsToken, queues: () => queues.all(), orm });
   stoppables.push({ name: 'metrics', stop: async () => metrics.unwatch() });
+  // External systems' signals: their own body parser, rate limits and replay memory in Redis.
+  const signalsRedis = redisConnection(config.redisUrl, 'state', logger);
+  stoppables.push({ name: 'signals', stop: async () => signalsRedis.disconnect() });
+  mountSignalsApi(app, {
+    orm, logger: logger.child({ component: 'signals' }), redis: signalsRedis, enqueue: (job, data, options) => queues.addSoon(job, data, { waitMs: 250, ...options }),
+    encryptionKey: config.encryptionKey, redisPrefix: config.jobs.queuePrefix, limits: config.signals,
+  });
   // A queued command this process kept in PostgreSQL (Redis did not answer) is run here at once.
   const intake = new CommandIntake(queues, orm, logger, (command) => chat.runner.run(command, { final: false }), { ...defaultIntakeOptions, takeoverMs: config.jobs.lockMs });
   // Loaded only here: a worker-only process never needs Bolt.

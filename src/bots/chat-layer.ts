@@ -17,7 +17,7 @@ export type ChatLayer = { pipeline: ChatPipeline; runner: QueuedCommandRunner; s
  */
 export function createChatLayer(deps: { config: Config; orm: MikroORM; logger: Logger; enqueue?: Enqueue }): ChatLayer {
   const { config, orm, logger } = deps;
-  const pipeline = new ChatPipeline({ orm, logger: logger.child({ component: 'chat' }), enqueue: deps.enqueue, answerClaimStaleMs: config.jobs.lockMs });
+  const pipeline = new ChatPipeline({ orm, logger: logger.child({ component: 'chat' }), enqueue: deps.enqueue, answerClaimStaleMs: config.jobs.lockMs, encryptionKey: config.encryptionKey });
   const platforms: Partial<Record<Platform, PlatformWiring>> = {};
   const slackClients = config.slack.botToken || config.slack.oauth ? new SlackClients({ orm, slack: config.slack, encryptionKey: config.encryptionKey }) : undefined;
   if (slackClients) {

@@ -25,12 +25,16 @@ export type ActionId =
   | 'opp.list_page'
   | 'opp.snooze'
   | 'opp.new_for'
+  | 'opp.rate'
+  | 'opp.tick'
+  | 'opp.stage_anyway'
   | 'quote.approve'
   | 'quote.reject'
   | 'quote.open'
   | 'quote.sent'
   | 'quote.accept'
-  | 'forecast.factor_remove';
+  | 'forecast.factor_remove'
+  | 'signal.dismiss';
 
 export type Button = {
   label: string;
@@ -64,6 +68,11 @@ export type CardModel = {
   context?: string[];
   /** For lists: which page this is and the buttons to move. */
   pager?: { label: string; previous?: Button; next?: Button };
+  /**
+   * This card shows a secret once (a new API key): the request log keeps this stand-in instead,
+   * and a redelivery of the request is answered with it. Never rendered.
+   */
+  shownOnce?: CardModel;
 };
 
 export type FormFieldModel =
@@ -78,7 +87,7 @@ export type FormFieldModel =
 export type FormModel = {
   kind: 'form';
   /** Routes the submission; the same id both bots use. */
-  formId: 'visit.log' | 'visit.plan' | 'visit.outcome' | 'visit.reschedule' | 'customer.new' | 'opp.new' | 'opp.lost_reason' | 'quote.reject' | 'quote.new';
+  formId: 'visit.log' | 'visit.plan' | 'visit.outcome' | 'visit.reschedule' | 'customer.new' | 'opp.new' | 'opp.lost_reason' | 'opp.rate' | 'quote.reject' | 'quote.new';
   title: string;
   submit: string;
   close: string;

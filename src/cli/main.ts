@@ -9,6 +9,8 @@ import { exportForecastCommand } from './export-forecast.command';
 import { importOrdersCommand } from './import-orders.command';
 import { importPriceRulesCommand } from './import-price-rules.command';
 import { importProductsCommand } from './import-products.command';
+import { importSignalRulesCommand } from './import-signal-rules.command';
+import { importTierRulesCommand } from './import-tier-rules.command';
 import { importUsersCommand } from './import-users.command';
 import { migrateCommand } from './migrate.command';
 import { retentionOptions, retentionRunCommand, retentionSetCommand, retentionShowCommand } from './retention.command';
@@ -96,11 +98,20 @@ const commands: Command[] = [
   {
     words: ['import', 'customers'],
     usage: 'sfa import customers <file.csv> [--tenant <slug>] [--skip-invalid]',
-    summary: 'import customers (columns: name,owner_email,region,industry,size,tier,phone,email,address,tags)',
+    summary: 'import customers (columns: name,owner_email,region,industry,size,tier,phone,email,address,tags,external_id)',
     options: importOptions,
     positionals: ['file.csv'],
     migrateFirst: true,
     run: (ctx, { values: v, positionals: [file] }) => importCustomersCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
+  },
+  {
+    words: ['import', 'signal-rules'],
+    usage: 'sfa import signal-rules <file.csv> [--tenant <slug>] [--skip-invalid]',
+    summary: 'import signal rules (columns: name,type,count,days,sku,url,bump,active; sku=each counts each product apart; re-import updates by name)',
+    options: importOptions,
+    positionals: ['file.csv'],
+    migrateFirst: true,
+    run: (ctx, { values: v, positionals: [file] }) => importSignalRulesCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
   },
   {
     words: ['import', 'products'],
@@ -110,6 +121,15 @@ const commands: Command[] = [
     positionals: ['file.csv'],
     migrateFirst: true,
     run: (ctx, { values: v, positionals: [file] }) => importProductsCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
+  },
+  {
+    words: ['import', 'tier-rules'],
+    usage: 'sfa import tier-rules <file.csv> [--tenant <slug>] [--skip-invalid]',
+    summary: 'replace the customer tier rules, in order, then recompute every tier (columns: name,position,tier,key_account,region,industry,size,won_revenue_min,interactions_min,pipeline_min; lists ;-separated)',
+    options: importOptions,
+    positionals: ['file.csv'],
+    migrateFirst: true,
+    run: (ctx, { values: v, positionals: [file] }) => importTierRulesCommand(ctx, { file: file!, tenant: str(v.tenant), skipInvalid: v['skip-invalid'] === true }),
   },
   {
     words: ['import', 'price-rules'],
@@ -188,7 +208,7 @@ export function usageText(): string {
     '',
     'Imports: the header row names the columns (any order); UTF-8 with or without BOM.',
     'A file with any bad row imports nothing unless --skip-invalid is given. Re-importing',
-    'updates existing records (users by email, customers by name, products by SKU); an empty',
+    'updates existing records (users by email, customers by name, products by SKU, signal rules by name); an empty',
     'cell never clears a stored value. Orders are matched by order_id: a re-imported order',
     'replaces the deal and lines it made; an order is imported whole or not at all.',
     '--tenant may be left out when there is exactly one tenant.',

@@ -2,6 +2,8 @@
 import { AuditEntry } from './audit/audit-entry.entity';
 import { Interaction } from './activities/interaction.entity';
 import { Customer } from './customers/customer.entity';
+import { TierRule } from './customers/tier-rule.entity';
+import { PoolSettings } from './customers/pool-settings.entity';
 import { Delivery } from './deliveries/delivery.entity';
 import { Opportunity } from './opportunities/opportunity.entity';
 import { OrderLine } from './opportunities/order-line.entity';
@@ -15,6 +17,8 @@ import { Product } from './products/product.entity';
 import { Quote, QuoteLine } from './quotes/quote.entity';
 import { ApiKey } from './signals/api-key.entity';
 import { SignalEvent } from './signals/signal-event.entity';
+import { SignalMatch } from './signals/signal-match.entity';
+import { SignalRule } from './signals/signal-rule.entity';
 import { Tenant } from './tenants/tenant.entity';
 
-export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, OrderLine, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription, Product, PriceRule, Quote, QuoteLine, ApiKey, SignalEvent];
+export const entities = [Tenant, OrgUnit, User, Customer, Interaction, Opportunity, OrderLine, StageChange, AuditEntry, OutboxMessage, Delivery, ReportSubscription, Product, PriceRule, Quote, QuoteLine, ApiKey, SignalEvent, SignalRule, SignalMatch, TierRule, PoolSettings];

@@ -8,9 +8,11 @@ import type { Notifier } from './notifier';
 /**
  * `deliveries` sends messages (its rate limit is the chat platform's); `schedules` runs the clock
  * ticks and per-tenant scans that fan out into deliveries; `commands` runs chat commands the web
- * process acknowledged, apart from deliveries so a rate-limit pause there never delays a reply.
+ * process acknowledged, apart from deliveries so a rate-limit pause there never delays a reply;
+ * `signals` processes behaviour signals from `POST /api/signals`, apart from the ticks so that a
+ * flood of 100,000 events never delays a reminder's or a report's tick.
  */
-export const queueNames = ['deliveries', 'schedules', 'commands'] as const;
+export const queueNames = ['deliveries', 'schedules', 'commands', 'signals'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /** What a job may enqueue through (a fan-out): the queues, by definition and deterministic id. */

@@ -1,6 +1,6 @@
 import type { CardModel } from '../cards/reply-model';
 
-export type DeliveryKind = 'visit_reminder' | 'follow_up' | 'nudge_digest' | 'manager_summary' | 'report' | 'quote_approval' | 'quote_decision' | 'churn_alert';
+export type DeliveryKind = 'visit_reminder' | 'follow_up' | 'nudge_digest' | 'manager_summary' | 'report' | 'quote_approval' | 'quote_decision' | 'churn_alert' | 'signal_nudge' | 'pool_notice';
 
 export type DirectMessage = {
   tenantId: string;

@@ -7,6 +7,8 @@ import { churnAlertJob } from './churn-alert.job';
 import { forecastRefreshJob } from './forecast-refresh.job';
 import { managerSummaryJob } from './manager-summary.job';
 import { nudgeScanJob } from './nudge-scan.job';
+import { poolReturnJob } from './pool-return.job';
+import { tierRecomputeJob } from './tier-recompute.job';
 
 export type NudgeTickData = { hour?: string };
 
@@ -15,6 +17,9 @@ const catchUpHours = 3;
 
 const zoneOr = (zone: string, fallback: string) => (DateTime.local().setZone(zone).isValid ? zone : fallback);
 const due = (local: DateTime, hour: number) => local.hour >= hour && local.hour < hour + catchUpHours;
+
+/** Local hour of the nightly tier recompute: after the day's deals, before anyone reads a card. */
+export const tierRecomputeHour = 2;
 
 /**
  * Hourly, from a BullMQ job scheduler (one per deployment, however many workers). It only fans
@@ -34,8 +39,11 @@ export const nudgeTickJob = defineJob<NudgeTickData>({
     let scans = 0;
     for (const tenant of tenants) {
       const local = DateTime.fromJSDate(now, { zone: zoneOr(tenant.defaultTimezone, 'UTC') });
+      if (due(local, tierRecomputeHour)) await queues.add(tierRecomputeJob, { tenantId: tenant.id, date: local.toISODate()! });
       if (!due(local, tenant.nudgeHour)) continue;
       await queues.add(nudgeScanJob, { tenantId: tenant.id, date: local.toISODate()! });
+      // The public pool's day (warnings, auto-returns): once per tenant and local date.
+      await queues.add(poolReturnJob, { tenantId: tenant.id, date: local.toISODate()! });
       scans++;
       // The first morning of a month: the month just closed is known, the next ones are forecast.
       if (local.day === 1) await queues.add(forecastRefreshJob, { tenantId: tenant.id, month: local.toFormat('yyyy-LL') });

@@ -49,7 +49,7 @@ export class JobQueues implements Enqueuer {
       queue.on('error', quietly(logger, `queue ${name}`));
       return queue;
     };
-    this.queues = { deliveries: make('deliveries'), schedules: make('schedules'), commands: make('commands') };
+    this.queues = { deliveries: make('deliveries'), schedules: make('schedules'), commands: make('commands'), signals: make('signals') };
   }
 
   queue(name: QueueName): Queue {

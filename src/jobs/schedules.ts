@@ -2,11 +2,13 @@ import { scheduleJobOptions } from './job-definition';
 import { nudgeTickJob } from './nudge-tick.job';
 import { reportTickJob } from './report-tick.job';
 import { retentionJob } from './retention.job';
+import { signalsSweepJob } from './signals-process.job';
 import type { JobQueues } from './queues';
 
 export const nudgeTickSchedulerId = 'nudge-tick';
 export const reportTickSchedulerId = 'report-tick';
 export const retentionSchedulerId = 'retention';
+export const signalsSweepSchedulerId = 'signals-sweep';
 
 const tickOptions = { attempts: scheduleJobOptions.attempts, backoff: scheduleJobOptions.backoff, removeOnComplete: { age: 2 * 24 * 3600 }, removeOnFail: { age: 14 * 24 * 3600 } };
 
@@ -17,7 +19,8 @@ const tickOptions = { attempts: scheduleJobOptions.attempts, backoff: scheduleJo
 export async function ensureSchedules(queues: JobQueues, options: { onlyIfMissing?: boolean } = {}): Promise<void> {
   const schedules = queues.queue('schedules');
   // At start-up always upsert (a changed pattern takes effect); later only restore a lost one.
-  if (options.onlyIfMissing && (await schedules.getJobScheduler(nudgeTickSchedulerId)) && (await schedules.getJobScheduler(reportTickSchedulerId)) && (await schedules.getJobScheduler(retentionSchedulerId))) return;
+  const signals = queues.queue('signals');
+  if (options.onlyIfMissing && (await schedules.getJobScheduler(nudgeTickSchedulerId)) && (await schedules.getJobScheduler(reportTickSchedulerId)) && (await schedules.getJobScheduler(retentionSchedulerId)) && (await signals.getJobScheduler(signalsSweepSchedulerId))) return;
   await schedules.upsertJobScheduler(
     nudgeTickSchedulerId,
     { pattern: '0 * * * *', tz: 'UTC' },
@@ -27,4 +30,6 @@ export async function ensureSchedules(queues: JobQueues, options: { onlyIfMissin
   await schedules.upsertJobScheduler(reportTickSchedulerId, { pattern: '*/5 * * * *', tz: 'UTC' }, { name: reportTickJob.name, data: {}, opts: tickOptions });
   // Daily at 03:30 UTC: every tenant's retention, in batches that never hold a table for long.
   await schedules.upsertJobScheduler(retentionSchedulerId, { pattern: '30 3 * * *', tz: 'UTC' }, { name: retentionJob.name, data: {}, opts: tickOptions });
+  // Every minute: signals whose processing job was never queued (or lost with Redis) are picked up.
+  await signals.upsertJobScheduler(signalsSweepSchedulerId, { pattern: '* * * * *', tz: 'UTC' }, { name: signalsSweepJob.name, data: {}, opts: { ...tickOptions, removeOnComplete: { age: 3600, count: 100 } } });
 }

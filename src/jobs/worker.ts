@@ -88,7 +88,7 @@ function queueWorkers(config: WorkerDeps['config'], log: Logger, run: RunJob): {
   // An outage fails every job the same way: said once per run of them, with the count.
   const failed = onceEvery(log);
   const connections: Redis[] = [];
-  const concurrency: Record<QueueName, number> = { deliveries: config.jobs.concurrency, schedules: 2, commands: config.jobs.concurrency };
+  const concurrency: Record<QueueName, number> = { deliveries: config.jobs.concurrency, schedules: 2, commands: config.jobs.concurrency, signals: 4 };
   const workers = queueNames.map((name) => {
     const connection = redisConnection(config.redisUrl, 'worker', log);
     connections.push(connection);

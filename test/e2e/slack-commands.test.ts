@@ -148,7 +148,14 @@ test('opportunity: create with a Chinese amount, advance by button, a stale seco
   const advance = findButton(res.body, 'opp.stage')!;
   const first = w.fake.mark();
   await w.slack.blockAction(ids.repEast, { action_id: advance.action_id, value: advance.value });
-  await w.fake.waitFor('response', undefined, 5000, { after: first });
+  // Nothing on the exit checklist is ticked: the click asks first, and "Move anyway" moves.
+  const asked = await w.fake.waitFor('response', undefined, 5000, { after: first });
+  expect(JSON.stringify(asked.body)).toContain('Not done yet for *Initial contact*');
+  expect((await w.em().findOneOrFail(Opportunity, { id: opp.id })).stage).toBe('initial_contact');
+  const anyway = findButton(asked.body, 'opp.stage_anyway')!;
+  const confirmed = w.fake.mark();
+  await w.slack.blockAction(ids.repEast, { action_id: anyway.action_id, value: anyway.value });
+  await w.fake.waitFor('response', undefined, 5000, { after: confirmed });
   const second = w.fake.mark();
   await w.slack.blockAction(ids.repEast, { action_id: advance.action_id, value: advance.value });
   const staleReply = await w.fake.waitFor('response', undefined, 5000, { after: second });

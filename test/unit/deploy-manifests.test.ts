@@ -346,6 +346,7 @@ describe('deploy/grafana/sfa-dashboard.json', () => {
     sfa_outbox_unsettled: { type: 'gauge', labels: [] },
     sfa_outbox_lag_seconds: { type: 'gauge', labels: [] },
     sfa_db_pool_connections: { type: 'gauge', labels: ['state'] },
+    sfa_signals_received_total: { type: 'counter', labels: ['outcome'] },
   };
   /** Labels Prometheus adds when it scrapes a pod. */
   const targetLabels = ['job', 'instance', 'namespace', 'pod', 'container'];
@@ -400,7 +401,7 @@ describe('deploy/grafana/sfa-dashboard.json', () => {
       for (const t of p.targets) expect(t.datasource).toEqual(p.datasource);
     }
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
-    expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Chat', 'Deliveries', 'Queues', 'Builds', 'Database pool', 'Processes']);
+    expect(panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Chat', 'Deliveries', 'Queues', 'Builds', 'Database pool', 'Processes', 'Signals']);
   });
 
   it('the analyser finds metric and label names (so the next check can fail)', () => {

@@ -35,7 +35,7 @@ export async function poolList(ctx: CommandContext, page: number, replaceOrigina
       kind: 'card',
       header: t('customer.poolHeader'),
       sections: result.items.map((c) => ({
-        lines: [`*${clip(c.name, 80)}*${c.tier ? ` · ${c.tier}` : ''}${c.keyAccount ? ' · ⭐' : ''}${c.region ? ` · ${clip(c.region, 30)}` : ''}${c.industry ? ` · ${clip(c.industry, 30)}` : ''}`],
+        lines: [`${c.signalFlaggedAt ? '🔥 ' : ''}*${clip(c.name, 80)}*${c.tier ? ` · ${c.tier}` : ''}${c.keyAccount ? ' · ⭐' : ''}${c.region ? ` · ${clip(c.region, 30)}` : ''}${c.industry ? ` · ${clip(c.industry, 30)}` : ''}`],
         buttons: [
           { label: t('customer.claim'), action: 'customer.claim', value: c.id, style: 'primary' },
           { label: t('customer.details'), action: 'customer.open', value: c.id },

@@ -58,6 +58,11 @@ export const customerForms = {
       return done({ kind: 'card', tone: 'ok', text: ctx.t(customer.ownerId ? 'customer.created' : 'customer.createdPool', { name: customer.name }) });
     },
     // A duplicate is said under the name, with whom to ask when it is another team's.
-    onRefusal: async (ctx, _meta, _values, err) => (err.code === 'duplicate' ? fieldErrors({ name: clip(errorText(err, ctx.t), 140) }) : null),
+    onRefusal: async (ctx, _meta, values, err) => {
+      if (err.code === 'duplicate') return fieldErrors({ name: clip(errorText(err, ctx.t), 140) });
+      // With tier rules a rep's tier would be an override, which only managers and admins set.
+      if (err.code === 'forbidden' && err.reason === 'role' && values.tier) return fieldErrors({ tier: ctx.t('tiers.setByRules') });
+      return null;
+    },
   }),
 };

@@ -2,6 +2,7 @@ import { clip } from '../../cards/presenters/format';
 import { opportunityLine } from '../../cards/presenters/opportunity-card';
 import type { Customer } from '../../domain/customers/customer.entity';
 import { listCustomerOpportunities } from '../../domain/opportunities/list-customer-opportunities';
+import { getDealGuide } from '../../domain/opportunities/get-deal-guide';
 import { listOpenOpportunities } from '../../domain/opportunities/list-open-opportunities';
 import { afterMatch } from '../customers/customer-match';
 import { resolveCustomerQuery } from '../customers/resolve-customer';
@@ -46,12 +47,14 @@ export async function oppList(ctx: CommandContext, asked: 'mine' | 'team', page:
   const { items, total } = await listOpenOpportunities(ctx.em, ctx.actor, { whose, offset: (page - 1) * pageSize, limit: pageSize });
   if (total === 0) return card({ kind: 'card', text: t('opp.listEmpty') }, replaceOriginal);
   const pages = Math.ceil(total / pageSize);
+  // By priority (score, then amount, then close date); each line leads with its priority.
+  const guide = await getDealGuide(ctx.em, ctx.tenant.id);
   return card(
     {
       kind: 'card',
       header: t(whose === 'team' ? 'opp.teamListHeader' : 'opp.listHeader'),
       ...(whose !== asked ? { context: [t('opp.teamIsForManagers')] } : {}),
-      sections: items.map(({ opportunity, customerName }) => ({ lines: [opportunityLine(opportunity, customerName, ctx)], buttons: [{ label: t('customer.details'), action: 'opp.open', value: opportunity.id }] })),
+      sections: items.map(({ opportunity, customerName }) => ({ lines: [opportunityLine(opportunity, customerName, ctx, guide)], buttons: [{ label: t('customer.details'), action: 'opp.open', value: opportunity.id }] })),
       pager: {
         label: t('common.page', { page, pages }),
         previous: page > 1 ? { label: t('common.previous'), action: 'opp.list_page', value: `${whose}|${page - 1}` } : undefined,

@@ -4,6 +4,7 @@ import { opportunityCard } from '../../cards/presenters/opportunity-card';
 import type { FormModel } from '../../cards/reply-model';
 import { getCustomerName } from '../../domain/customers/get-customer-name';
 import { createOpportunity } from '../../domain/opportunities/create-opportunity';
+import { getDealGuide } from '../../domain/opportunities/get-deal-guide';
 import { done, fieldErrors, type CommandContext } from '../pipeline/context';
 import { fieldModel, formFrame, type FieldSpecs } from '../pipeline/form-spec';
 import { defineForm } from '../pipeline/handlers';
@@ -57,7 +58,7 @@ export const oppForms = {
       if (!v.customer) return fieldErrors({ customer: ctx.t('visit.missingCustomer', { example: oppExamples.new }) });
       const o = await createOpportunity(ctx.em, ctx.actor, { customerId: v.customer, title: v.title ?? '', amount: amount.amount, currency: v.currency ?? amount.currency, expectedCloseDate: v.closeDate, sourceKey: ctx.requestKey });
       const customer = await getCustomerName(ctx.em, ctx.actor, v.customer);
-      return done(opportunityCard(o, customer.name, ctx, ctx.t('opp.created', { title: o.title, customer: customer.name, amount: formatMoney(o.amount, o.currency, ctx.user.locale) })));
+      return done(opportunityCard(o, customer.name, ctx, ctx.t('opp.created', { title: o.title, customer: customer.name, amount: formatMoney(o.amount, o.currency, ctx.user.locale) }), await getDealGuide(ctx.em, o.tenantId)));
     },
   }),
   'opp.lost_reason': defineForm({

@@ -29,6 +29,8 @@ export type CommandContext = {
   channel?: { id: string; name?: string; isDirect: boolean };
   /** Hands work to the job worker (absent where no queue is configured). */
   enqueue?: Enqueue;
+  /** ENCRYPTION_KEY, for the few use cases that derive a secret from it (API keys); absent when not set. */
+  encryptionKey?: string;
 };
 
 /** Anything a card or text needs to know about its reader. */

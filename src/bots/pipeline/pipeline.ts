@@ -58,7 +58,7 @@ export function failedOutcome(err: unknown, fallbackLocale: string): Outcome {
   return { reply: { type: 'card', card: { kind: 'card', tone: 'error', text: translator(locale)('errors.internal') } }, duplicate: false, answer: 'send', locale };
 }
 
-export type PipelineDeps = { orm: MikroORM; logger: Logger; enqueue?: Enqueue; answerClaimStaleMs: number };
+export type PipelineDeps = { orm: MikroORM; logger: Logger; enqueue?: Enqueue; answerClaimStaleMs: number; encryptionKey?: string };
 
 /**
  * Every interaction on either platform goes through here: identify the person, parse what they
@@ -146,7 +146,7 @@ export class ChatPipeline {
   }
 
   private context(em: EntityManager, identity: Identity, interaction: Interaction): CommandContext {
-    return { em, ...identity, now: new Date(interaction.receivedAt), platform: interaction.platform, requestKey: interaction.key, channel: interaction.channel, enqueue: this.deps.enqueue };
+    return { em, ...identity, now: new Date(interaction.receivedAt), platform: interaction.platform, requestKey: interaction.key, channel: interaction.channel, enqueue: this.deps.enqueue, encryptionKey: this.deps.encryptionKey };
   }
 
   /** What the person is told when the run did not go through (everything it did is rolled back by now). */

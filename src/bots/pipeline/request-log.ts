@@ -14,6 +14,15 @@ export function requestKey(platform: Platform, kind: string, ...parts: string[])
   return key.length <= 100 ? key : `${platform}.${kind}.${createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 32)}`;
 }
 
+/**
+ * What the log keeps of a reply: a card that shows a secret once is kept as its stand-in, so the
+ * secret is never stored and a redelivery cannot show it again.
+ */
+export function loggedReply(reply: Reply): Reply {
+  if (reply.type !== 'card' || !reply.card.shownOnce) return reply;
+  return { ...reply, card: reply.card.shownOnce };
+}
+
 export type LoggedRequest = { reply: Reply; answered: boolean; claimedAt: Date | null };
 
 /**
@@ -26,7 +35,7 @@ export const requestLog = {
     const rows: unknown[] = await em.execute(
       `insert into chat_requests (tenant_id, key, user_id, reply, answer_claimed_at, answered_at) values (?, ?, ?, ?, ${row.answerLater ? 'clock_timestamp()' : 'null'}, ${row.answerLater ? 'null' : 'clock_timestamp()'})
        on conflict do nothing returning 1 as recorded`,
-      [row.tenantId, row.key, row.userId, JSON.stringify(row.reply)],
+      [row.tenantId, row.key, row.userId, JSON.stringify(loggedReply(row.reply))],
     );
     return rows.length === 1;
   },

@@ -35,6 +35,8 @@ function interpolation(err: DomainError, t: Translate): Record<string, unknown> 
       return { status: t(`quote.statuses.${String(d.status)}`) };
     case 'conflict.not_manager':
       return { name: String(d.name ?? '') };
+    case 'conflict.claim_limit':
+      return { limit: Number(d.limit ?? 0), held: Number(d.held ?? 0) };
     case 'duplicate.customer': {
       const names = ((d.candidates as Array<{ name: string }> | undefined) ?? []).map((c) => c.name).join(', ');
       const ask = (Array.isArray(d.ask) && d.ask.length ? d.ask.join(t('common.or')) : t('common.anAdmin')) as string;

@@ -2,13 +2,14 @@ import type { CustomerView } from '../../domain/customers/get-customer-view';
 import type { Reader } from './reader';
 import type { Button, CardModel, Field } from '../reply-model';
 import { clip, formatDateTime, formatMoney, sparkline } from './format';
+import { tierSourceText } from './tier-rules-card';
 
 export function customerCard(view: CustomerView, ctx: Reader): CardModel {
   const { t, user } = ctx;
   const c = view.customer;
   const fields: Field[] = [
     { label: t('customer.owner'), value: view.ownerName ?? t('common.pool') },
-    { label: t('customer.tier'), value: `${c.tier ?? t('common.none')}${c.keyAccount ? ` · ⭐ ${t('customer.keyAccount')}` : ''}` },
+    { label: t('customer.tier'), value: `${c.tier ?? t('common.none')}${c.keyAccount ? ` · ⭐ ${t('customer.keyAccount')}` : ''}${tierSourceText(c, t)}` },
   ];
   if (c.region) fields.push({ label: t('customer.region'), value: c.region });
   if (c.industry) fields.push({ label: t('customer.industry'), value: c.industry });

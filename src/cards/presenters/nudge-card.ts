@@ -5,6 +5,8 @@ import type { Reader } from './reader';
 import type { Button, CardModel, Section } from '../reply-model';
 import { clip, formatDate } from './format';
 import { opportunityLine } from './opportunity-card';
+import { poolReturnsSection } from './pool-card';
+import type { PoolReturnRow } from '../../domain/customers/list-pool-notices';
 
 type Ctx = Reader;
 
@@ -62,8 +64,11 @@ export function nudgeDigestCard(items: StalledOpportunity[], ctx: Ctx): CardMode
   };
 }
 
-/** A manager's Monday DM: their subtree's stalled deals grouped by rep, biggest backlog first. */
-export function managerSummaryCard(items: StalledOpportunity[], ctx: Ctx & { weekOf: string }): CardModel {
+/**
+ * A manager's Monday DM: their subtree's stalled deals grouped by rep, biggest backlog first; then
+ * the customers their team let go back to the public pool last week.
+ */
+export function managerSummaryCard(items: StalledOpportunity[], ctx: Ctx & { weekOf: string; poolReturns?: PoolReturnRow[] }): CardModel {
   const { t } = ctx;
   const byOwner = new Map<string, StalledOpportunity[]>();
   for (const item of items) byOwner.set(item.opportunity.ownerId, [...(byOwner.get(item.opportunity.ownerId) ?? []), item]);
@@ -80,11 +85,14 @@ export function managerSummaryCard(items: StalledOpportunity[], ctx: Ctx & { wee
     const rest = groups.slice(maxSummaryReps).reduce((n, g) => n + g.length, 0);
     sections.push({ lines: [t('jobs.summary.more', { count: rest })] });
   }
+  const returns = ctx.poolReturns ?? [];
+  if (returns.length > 0) sections.push(poolReturnsSection(returns, ctx));
+  const onlyReturns = items.length === 0 && returns.length > 0;
   return {
     kind: 'card',
     tone: 'info',
-    header: t('jobs.summary.header', { count: items.length }),
-    text: t('jobs.summary.intro', { date: formatDate(ctx.weekOf, ctx.user.locale) }),
+    header: onlyReturns ? t('pool.summary.header', { count: returns.length }) : t('jobs.summary.header', { count: items.length }),
+    text: onlyReturns ? t('pool.summary.intro', { date: formatDate(ctx.weekOf, ctx.user.locale) }) : t('jobs.summary.intro', { date: formatDate(ctx.weekOf, ctx.user.locale) }),
     sections,
     context: [t('jobs.summary.footer')],
   };

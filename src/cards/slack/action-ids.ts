@@ -25,12 +25,16 @@ const KNOWN: Record<ActionId, true> = {
   'opp.list_page': true,
   'opp.snooze': true,
   'opp.new_for': true,
+  'opp.rate': true,
+  'opp.tick': true,
+  'opp.stage_anyway': true,
   'quote.approve': true,
   'quote.reject': true,
   'quote.open': true,
   'quote.sent': true,
   'quote.accept': true,
   'forecast.factor_remove': true,
+  'signal.dismiss': true,
 };
 
 export const ACTION_IDS = Object.keys(KNOWN) as ActionId[];

@@ -3,7 +3,8 @@ import type { Interaction, InteractionType, Outcome } from '../../domain/activit
 import { searchNameOf } from '../../domain/customers/customer-access';
 import type { Contact, Customer, Tier } from '../../domain/customers/customer.entity';
 import type { Opportunity, ScoreInputs, Stage } from '../../domain/opportunities/opportunity.entity';
-import { defaultStageProbability, scoreFactors, scoreOpportunity } from '../../domain/opportunities/score-opportunity';
+import { defaultStageProbability, scoreFactors } from '../../domain/opportunities/score-opportunity';
+import { computeScore, defaultScoringSettings } from '../../domain/opportunities/scoring';
 import type { StageChange } from '../../domain/opportunities/stage-change.entity';
 import type { OrgUnit } from '../../domain/org/org-unit.entity';
 import type { User } from '../../domain/org/user.entity';
@@ -176,7 +177,7 @@ export function buildDemoData(opts: { slug: string; now: Date }): DemoData {
       title: m.zh ? `${product.zh}${kind.zh}` : `${product.en} ${kind.en}`,
       amount: `${amount}.00`, currency: 'CNY',
       expectedCloseDate: null, stage, stageChangedAt: moments[moments.length - 1]!,
-      probability: defaultStageProbability[stage], scoreInputs, score: scoreOpportunity(scoreInputs).score,
+      probability: defaultStageProbability[stage], scoreInputs, ...computeScore(scoreInputs, 0, defaultScoringSettings),
       nextStep: null, lostReason: close?.lostReason ?? null, closedAt: close?.at ?? null,
       createdAt, updatedAt: moments[moments.length - 1]!,
       ...extra,

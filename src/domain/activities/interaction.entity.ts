@@ -3,6 +3,11 @@ import { newId } from '../shared/ids';
 
 export const interactionTypes = ['visit', 'call', 'email', 'meeting'] as const;
 export type InteractionType = (typeof interactionTypes)[number];
+/**
+ * What the timeline may hold: what people log, and `signal`, the dated note a signal rule leaves on
+ * a deal it strengthens (written by the system, never logged by a person, not a follow-up).
+ */
+export const timelineTypes = [...interactionTypes, 'signal'] as const;
 
 export const interactionStatuses = ['planned', 'done', 'cancelled'] as const;
 export type InteractionStatus = (typeof interactionStatuses)[number];
@@ -24,7 +29,7 @@ export const Interaction = defineEntity({
     customerId: p.uuid(),
     userId: p.uuid(),
     opportunityId: p.uuid().nullable(),
-    type: p.enum([...interactionTypes]).default('visit'),
+    type: p.enum([...timelineTypes]).default('visit'),
     status: p.enum([...interactionStatuses]),
     scheduledAt: p.datetime().nullable(),
     occurredAt: p.datetime().nullable(),

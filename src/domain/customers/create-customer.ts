@@ -10,7 +10,9 @@ import { parseInput } from '../shared/validate';
 import { searchNameOf } from './customer-access';
 import { Customer } from './customer.entity';
 import { customerFieldsSchema } from './customer-input';
+import { applyTierInput } from './customer-tier-input';
 import { findDuplicateCustomers, type DuplicateCandidate } from './find-duplicate-customers';
+import { recomputeCustomerTier } from './recompute-tiers';
 
 const schema = customerFieldsSchema.extend({
   /** Omitted: the acting user owns it. null: straight into the public pool. */
@@ -46,13 +48,15 @@ export async function createCustomer(
       companySize: data.companySize ?? null,
       source: data.source ?? null,
       tags: data.tags ?? [],
-      tier: data.tier ?? null,
-      keyAccount: data.keyAccount ?? false,
+      tier: null,
+      keyAccount: false,
       contacts: data.contacts ?? [],
       ownerId,
       createdBy: access.userId,
     } as Customer);
+    await applyTierInput(tx, access, customer, { tier: data.tier ?? undefined, keyAccount: data.keyAccount });
     await tx.flush();
+    await recomputeCustomerTier(tx, access, customer);
     recordAudit(tx, access, 'customer.create', { type: 'customer', id: customer.id }, null, snapshot(customer));
     return { customer, duplicates };
   });

@@ -4,7 +4,7 @@ import { searchNameOf } from './customer-access';
 export type DuplicateCandidate = { id: string; name: string; ownerId: string | null; matchedOn: 'name' | 'phone' | 'email' | 'domain' };
 
 // Shared mailbox domains say nothing about which company someone works for.
-const freeMailDomains = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'qq.com', '163.com', '126.com', 'sina.com', 'foxmail.com', 'live.com']);
+export const freeMailDomains: ReadonlySet<string> = new Set(['gmail.com', 'outlook.com', 'hotmail.com', 'yahoo.com', 'icloud.com', 'qq.com', '163.com', '126.com', 'sina.com', 'foxmail.com', 'live.com']);
 
 export function domainOf(email?: string | null, website?: string | null): string | null {
   const fromEmail = email?.split('@')[1]?.toLowerCase();

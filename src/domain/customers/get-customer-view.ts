@@ -57,7 +57,7 @@ function authoredBy(access: Access) {
 async function activityTrend(em: EntityManager, customerId: string, windows: number): Promise<number[]> {
   const rows: { bucket: number; n: string }[] = await em.execute(
     `select floor(extract(epoch from (now() - occurred_at)) / (30 * 86400))::int as bucket, count(*) as n
-       from interactions where customer_id = ? and status = 'done' and occurred_at > now() - (? * interval '30 days')
+       from interactions where customer_id = ? and status = 'done' and type <> 'signal' and occurred_at > now() - (? * interval '30 days')
       group by 1`,
     [customerId, windows],
   );

@@ -14,6 +14,8 @@ export async function releaseCustomer(em: EntityManager, actor: Actor, customerI
     await loadCustomer(tx, access, customerId, 'write');
     const before = snapshot(customer);
     customer.ownerId = null;
+    customer.ownerSince = null;
+    customer.claimedAt = null;
     recordAudit(tx, access, 'customer.release', { type: 'customer', id: customer.id }, before, snapshot(customer));
     return customer;
   });

@@ -9,7 +9,10 @@ import { assertAssignableOwner, refuseDuplicates } from './create-customer';
 import { loadCustomer, searchNameOf } from './customer-access';
 import type { Customer } from './customer.entity';
 import { customerFieldsSchema } from './customer-input';
+import { applyTierInput } from './customer-tier-input';
 import { findDuplicateCustomers } from './find-duplicate-customers';
+import { recomputeCustomerTier } from './recompute-tiers';
+import { lockTierRules } from './tier-rules-store';
 
 const schema = customerFieldsSchema.partial().extend({
   ownerId: z.string().uuid().nullable().optional(),
@@ -18,9 +21,11 @@ const schema = customerFieldsSchema.partial().extend({
 export type UpdateCustomerInput = z.input<typeof schema>;
 
 export async function updateCustomer(em: EntityManager, actor: Actor, customerId: string, input: UpdateCustomerInput): Promise<Customer> {
-  const { allowDuplicate, ...patch } = parseInput(schema, input);
+  const { allowDuplicate, tier, keyAccount, ...patch } = parseInput(schema, input);
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
+    // Before the row lock, as a rule change does: the two never wait for each other in a circle.
+    await lockTierRules(tx, access.tenantId, 'shared');
     const customer = await loadCustomer(tx, access, customerId, 'write');
     const before = snapshot(customer);
 
@@ -35,6 +40,9 @@ export async function updateCustomer(em: EntityManager, actor: Actor, customerId
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     tx.assign(customer, defined as Partial<Customer>);
     if (patch.name !== undefined) customer.searchName = searchNameOf(patch.name);
+    // Tier rules read region, industry and size: the tier follows the edit in the same transaction.
+    await applyTierInput(tx, access, customer, { tier, keyAccount });
+    await recomputeCustomerTier(tx, access, customer);
 
     recordAudit(tx, access, 'customer.update', { type: 'customer', id: customer.id }, before, snapshot(customer));
     return customer;

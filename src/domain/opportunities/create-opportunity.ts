@@ -12,7 +12,9 @@ import { parseInput } from '../shared/validate';
 import { Tenant } from '../tenants/tenant.entity';
 import { amountText, currencyCode, scoreInputsSchema } from './opportunity-input';
 import { Opportunity } from './opportunity.entity';
-import { defaultStageProbability, scoreOpportunity } from './score-opportunity';
+import { lockedScoringSettings } from './opportunity-scoring';
+import { defaultStageProbability } from './score-opportunity';
+import { computeScore } from './scoring';
 import { StageChange } from './stage-change.entity';
 
 const schema = z.object({
@@ -49,7 +51,8 @@ export async function createOpportunity(em: EntityManager, actor: Actor, input: 
       stage: 'initial_contact',
       probability: defaultStageProbability.initial_contact,
       scoreInputs,
-      score: scoreOpportunity(scoreInputs).score,
+      // Score and win probability with the tenant's weights and curve.
+      ...computeScore(scoreInputs, 0, await lockedScoringSettings(tx, access.tenantId)),
       nextStep: data.nextStep ?? null,
       sourceKey: data.sourceKey ?? null,
     } as Opportunity);

@@ -7,7 +7,10 @@ import { openStages, Opportunity } from './opportunity.entity';
 
 export type OpportunityListItem = { opportunity: Opportunity; customerName: string };
 
-/** Open deals: the actor's own (`mine`) or everything in their reach (`team`), closing soonest first. */
+/**
+ * Open deals: the actor's own (`mine`) or everything in their reach (`team`), by priority: the
+ * highest score first (unscored last), then the largest amount, then closing soonest.
+ */
 export async function listOpenOpportunities(
   em: EntityManager,
   actor: Actor,
@@ -20,7 +23,7 @@ export async function listOpenOpportunities(
     Opportunity,
     { tenantId: access.tenantId, stage: { $in: [...openStages] }, ...(owner ? { ownerId: owner } : {}) },
     // The id breaks ties so that pages neither repeat nor skip deals.
-    { orderBy: { expectedCloseDate: 'asc nulls last', amount: 'desc', id: 'asc' }, offset, limit },
+    { orderBy: { score: 'desc nulls last', amount: 'desc', expectedCloseDate: 'asc nulls last', id: 'asc' }, offset, limit },
   );
   const customers = await em.find(Customer, { id: { $in: opportunities.map((o) => o.customerId) } });
   const names = new Map(customers.map((c) => [c.id, c.name]));

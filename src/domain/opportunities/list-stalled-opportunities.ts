@@ -42,10 +42,10 @@ export async function listStalledOpportunities(
 
   const customers = new Map((await em.find(Customer, { id: { $in: [...new Set(opportunities.map((o) => o.customerId))] } })).map((c) => [c.id, c]));
   const owners = new Map((await em.find(User, { id: { $in: [...new Set(opportunities.map((o) => o.ownerId))] } })).map((u) => [u.id, u]));
-  // Activity logged on the deal itself counts even when the customer's own timestamp lags.
+  // Activity logged on the deal itself counts even when the customer's own timestamp lags; a signal's note is the customer's doing, not the rep's.
   const onDeal: Array<{ opportunity_id: string; last: Date }> = await em.execute(
     `select opportunity_id, max(occurred_at) as last from interactions
-      where tenant_id = ? and status = 'done' and opportunity_id in (${opportunities.map(() => '?').join(',')}) group by opportunity_id`,
+      where tenant_id = ? and status = 'done' and type <> 'signal' and opportunity_id in (${opportunities.map(() => '?').join(',')}) group by opportunity_id`,
     [access.tenantId, ...opportunities.map((o) => o.id)],
   );
   const dealActivity = new Map(onDeal.map((r) => [r.opportunity_id, new Date(r.last)]));

@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { newId } from '../shared/ids';
+import type { ChecklistTicks } from './checklists';
 
 export const stages = ['initial_contact', 'solution', 'quote', 'negotiation', 'won', 'lost'] as const;
 export type Stage = (typeof stages)[number];
@@ -29,6 +30,12 @@ export const Opportunity = defineEntity({
     probability: p.integer(),
     scoreInputs: p.json<ScoreInputs>().default('{}'),
     score: p.integer().nullable(),
+    /** Win probability (%) read off the tenant's curve at the score; `probability` stays the stage's, which forecasts use. */
+    winProbability: p.integer().nullable(),
+    /** Points behaviour signals add to the score (score = min(100, round(weighted ratings + boost))). */
+    signalBoost: p.integer().default(0),
+    /** Exit-checklist ticks per stage, with the list they were made against. */
+    checklistTicks: p.json<ChecklistTicks>().default('{}'),
     nextStep: p.text().nullable(),
     lostReason: p.text().nullable(),
     closedAt: p.datetime().nullable(),

@@ -1,6 +1,9 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { newId } from '../shared/ids';
+import type { ChecklistItem } from './checklists';
 import { stages } from './opportunity.entity';
+
+export type SkippedItem = { index: number } & ChecklistItem;
 
 export const StageChange = defineEntity({
   name: 'StageChange',
@@ -14,6 +17,8 @@ export const StageChange = defineEntity({
     toStage: p.enum([...stages]),
     changedBy: p.uuid().nullable(),
     note: p.text().nullable(),
+    /** The exit-checklist items not done when the deal moved on (null: none were left). */
+    skippedItems: p.json<SkippedItem[]>().nullable(),
     changedAt: p.datetime().onCreate(() => new Date()),
   }),
 });

@@ -10,7 +10,7 @@ import { parseInput } from '../shared/validate';
 import { loadOpportunity, requireOpen } from './opportunity-access';
 import { amountText, currencyCode, scoreInputsSchema } from './opportunity-input';
 import type { Opportunity } from './opportunity.entity';
-import { scoreOpportunity } from './score-opportunity';
+import { lockedScoringSettings, refreshOpportunityScore } from './opportunity-scoring';
 
 const schema = z.object({
   title: z.string().trim().min(1, 'is required').max(200).optional(),
@@ -28,6 +28,8 @@ export async function updateOpportunity(em: EntityManager, actor: Actor, opportu
   const patch = parseInput(schema, input);
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
+    // New ratings are scored with the tenant's settings, read before the deal is locked (the lock order of a settings change).
+    const settings = patch.scoreInputs ? await lockedScoringSettings(tx, access.tenantId) : undefined;
     const opportunity = await loadOpportunity(tx, access, opportunityId, 'write');
     requireOpen(opportunity);
     if (patch.ownerId && patch.ownerId !== opportunity.ownerId) {
@@ -39,7 +41,7 @@ export async function updateOpportunity(em: EntityManager, actor: Actor, opportu
     tx.assign(opportunity, defined as Partial<Opportunity>);
     if (patch.scoreInputs) {
       opportunity.scoreInputs = { ...before?.scoreInputs as object, ...patch.scoreInputs };
-      opportunity.score = scoreOpportunity(opportunity.scoreInputs).score;
+      await refreshOpportunityScore(tx, opportunity, settings);
     }
     recordAudit(tx, access, 'opportunity.update', { type: 'opportunity', id: opportunity.id }, before, snapshot(opportunity));
     return opportunity;

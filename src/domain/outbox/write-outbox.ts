@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OutboxMessage, type OutboxAction } from './outbox-message.entity';
 
-export type OutboxTopic = 'visit.reminder' | 'visit.follow_up' | 'quote.approval_request' | 'quote.approval_reminder' | 'quote.decided' | 'chat.command';
+export type OutboxTopic = 'visit.reminder' | 'visit.follow_up' | 'quote.approval_request' | 'quote.approval_reminder' | 'quote.decided' | 'chat.command' | 'signal.nudge';
 
 export type OutboxEntry = {
   tenantId: string;

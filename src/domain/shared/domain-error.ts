@@ -4,11 +4,11 @@
  * reaches a person as English log text.
  */
 export const errorReasons = {
-  not_found: ['customer', 'opportunity', 'interaction', 'quote', 'user', 'org_unit', 'forecast_factor'],
+  not_found: ['customer', 'opportunity', 'interaction', 'quote', 'user', 'org_unit', 'forecast_factor', 'tier_rule', 'api_key', 'signal_match'],
   forbidden: ['unknown_user', 'external_user', 'role', 'not_yours', 'owner_out_of_reach', 'claim_first', 'system', 'own_quote', 'not_approver', 'subscription_owned'],
   invalid_input: ['fields', 'unknown_sku'],
-  conflict: ['closed', 'already_claimed', 'not_planned', 'decided', 'no_approver', 'not_manager', 'last_admin'],
-  duplicate: ['customer'],
+  conflict: ['closed', 'already_claimed', 'not_planned', 'decided', 'no_approver', 'not_manager', 'last_admin', 'no_encryption_key', 'claim_limit'],
+  duplicate: ['customer', 'tier_rule', 'api_key'],
 } as const;
 
 export type ErrorCode = keyof typeof errorReasons;

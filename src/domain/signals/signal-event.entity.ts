@@ -40,6 +40,8 @@ export const SignalEvent = defineEntity({
     /** The customer it was matched to (null while pending, or when unmatched). */
     customerId: p.uuid().nullable(),
     processedAt: p.datetime().nullable(),
+    /** How it was matched (external_id, email, domain, name) or why not (ambiguous, unknown). */
+    resolution: p.string().length(20).nullable(),
   }),
 });
 export type SignalEvent = InferEntity<typeof SignalEvent>;

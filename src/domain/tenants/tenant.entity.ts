@@ -1,5 +1,7 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import type { StageChecklists } from '../opportunities/checklists';
 import type { Stage } from '../opportunities/opportunity.entity';
+import type { ScoringSettings } from '../opportunities/scoring';
 import type { ApprovalPolicy } from '../quotes/approval-policy';
 import { newId } from '../shared/ids';
 
@@ -21,6 +23,10 @@ export const Tenant = defineEntity({
     stallDays: p.json<Partial<Record<Stage, number>>>().default('{}'),
     /** How much extra discount each role may give or approve; missing entries use the defaults. */
     approvalPolicy: p.json<ApprovalPolicy>().default('{}'),
+    /** Weights (whole %), the score → win-probability curve and priority bands; `{}` is the defaults (see scoring.ts). */
+    scoringSettings: p.json<Partial<ScoringSettings>>().default('{}'),
+    /** Admins' own exit checklist per open stage; a stage not listed uses the default items. */
+    stageChecklists: p.json<StageChecklists>().default('{}'),
     createdAt: p.datetime().onCreate(() => new Date()),
   }),
 });

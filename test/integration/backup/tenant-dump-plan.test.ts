@@ -29,7 +29,7 @@ test('the schema walk finds every table with tenant data, children through their
     expect({ key: key.name, after: order.indexOf(key.table) > order.indexOf(key.references) }).toEqual({ key: key.name, after: true });
   }
   // Serial keys nothing points at may be renumbered on a crowded target; their sequences are fixed after a load.
-  expect(plan.tables.filter((t) => t.renumberable).map((t) => t.table).sort()).toEqual(['audit_log', 'deliveries', 'outbox']);
+  expect(plan.tables.filter((t) => t.renumberable).map((t) => t.table).sort()).toEqual(['audit_log', 'deliveries', 'outbox', 'signal_batches', 'signal_events']);
   expect(plan.tables.find((t) => t.table === 'audit_log')!.sequenceColumns).toEqual(['id']);
   expect(tenantRowsWhere(plan, 'quote_lines', '00000000-0000-0000-0000-000000000001')).toContain(
     `("quote_id") in (select "id" from "quotes" where "tenant_id" = '00000000-0000-0000-0000-000000000001')`,

@@ -107,6 +107,7 @@ test('imported into a fresh database, every tenant table matches the source row 
     const db = target.orm.em.fork().getConnection();
     // Triggers are back on, and sequences are past the loaded ids (the next audit entry does not collide).
     expect(await db.execute(`select tgname, tgenabled from pg_trigger where not tgisinternal order by tgname`)).toEqual([
+      { tgname: 'customers_track_owner', tgenabled: 'O' },
       { tgname: 'interactions_stamp_unit', tgenabled: 'O' },
       { tgname: 'opportunities_stamp_unit', tgenabled: 'O' },
     ]);

@@ -200,7 +200,8 @@ describe('updateOpportunity', () => {
 });
 
 describe('listOpenOpportunities', () => {
-  test('mine versus team, per role, closing soonest first then largest', async () => {
+  // None of these deals is scored: by priority they tie, so the largest comes first, then the one closing soonest (scores: scoring.test.ts).
+  test('mine versus team, per role, unscored deals largest first then closing soonest', async () => {
     const w = await world();
     const { em, tenant } = w;
     const c = w.customer;
@@ -222,28 +223,28 @@ describe('listOpenOpportunities', () => {
       return { ids: res.items.map((i) => i.opportunity.id), total: res.total, names: res.items.map((i) => i.customerName) };
     };
     const repMine = await ids(w.repA.actor, 'mine');
-    expect(repMine.ids).toEqual([a4.id, a3.id, a1.id, a2.id]);
+    expect(repMine.ids).toEqual([a4.id, a2.id, a1.id, a3.id]);
     expect(repMine.total).toBe(4);
     expect(new Set(repMine.names)).toEqual(new Set(['Globex']));
     expect((await ids(w.repA.actor, 'team')).ids).toEqual(repMine.ids);
     expect((await ids(w.repA.actor)).ids).toEqual(repMine.ids);
 
     expect((await ids(w.manager.actor, 'mine')).ids).toEqual([mgr.id]);
-    // Undated last, larger first: Sub (1000) before A undated (500).
-    expect((await ids(w.manager.actor, 'team')).ids).toEqual([mgr.id, a4.id, a3.id, b.id, a1.id, sub.id, a2.id]);
+    // Larger first; among the 1000s the soonest closing, undated last: Mgr (Nov 30), B (Dec 5), Sub.
+    expect((await ids(w.manager.actor, 'team')).ids).toEqual([a4.id, mgr.id, b.id, sub.id, a2.id, a1.id, a3.id]);
     expect((await ids(w.admin.actor, 'mine')).ids).toEqual([]);
     const adminTeam = await ids(w.admin.actor, 'team');
     // Sub and West tie on date and amount: the id decides, the same way on every page.
     const tie = [sub.id, west.id].sort();
-    expect(adminTeam.ids).toEqual([mgr.id, a4.id, a3.id, b.id, a1.id, ...tie, a2.id]);
+    expect(adminTeam.ids).toEqual([a4.id, mgr.id, b.id, ...tie, a2.id, a1.id, a3.id]);
     expect((await ids(systemActor(tenant.id), 'mine')).ids).toEqual(adminTeam.ids);
 
     const page = await ids(w.admin.actor, 'team', { offset: 2, limit: 3 });
-    expect(page).toMatchObject({ ids: [a3.id, b.id, a1.id], total: 8 });
+    expect(page).toMatchObject({ ids: [b.id, ...tie], total: 8 });
     const pages = [];
     for (let offset = 0; offset < 8; offset += 3) pages.push(...(await ids(w.admin.actor, 'team', { offset, limit: 3 })).ids);
     expect(pages).toEqual(adminTeam.ids);
-    expect((await ids(w.admin.actor, 'team', { offset: -4, limit: -1 })).ids).toEqual([mgr.id]);
+    expect((await ids(w.admin.actor, 'team', { offset: -4, limit: -1 })).ids).toEqual([a4.id]);
     expect((await listOpenOpportunities(db.em(), w.admin.actor, { whose: 'team', limit: 500 })).items).toHaveLength(8);
   });
 });

@@ -35,7 +35,7 @@ test('/admin/queues asks for the admin password, and shows the queues with it', 
     const api = await fetch(`${base}/api/queues`, { headers: { authorization: basic('ops', 'correct horse battery') } });
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string }> };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['commands', 'deliveries', 'schedules']);
+    expect(body.queues.map((q) => q.name).sort()).toEqual(['commands', 'deliveries', 'schedules', 'signals']);
   } finally {
     await service.stop();
   }
