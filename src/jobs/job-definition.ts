@@ -4,6 +4,7 @@ import type { MikroORM } from '../db/orm';
 import type { Logger } from '../logger';
 import type { Clock } from './clock';
 import type { Notifier } from './notifier';
+import type { SignalStream } from './signal-stream';
 
 /**
  * `deliveries` sends messages (its rate limit is the chat platform's); `schedules` runs the clock
@@ -49,6 +50,8 @@ export type JobContext = {
   finalAttempt: boolean;
   /** Where audit entries are archived before retention deletes them (`ARCHIVE_DIR`); null keeps them. */
   archiveDir: string | null;
+  /** The Redis streams `POST /api/signals` stages requests in (the worker's side); absent in tests that do not need it. */
+  signalStream?: SignalStream;
 };
 
 /**

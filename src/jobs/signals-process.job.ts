@@ -4,6 +4,7 @@ import { processPendingSignals } from '../domain/signals/process-signals';
 import type { JobsOptions } from 'bullmq';
 import { signalsExpanded } from '../metrics';
 import { defineJob } from './job-definition';
+import { expandStreamStep } from './signal-stream';
 
 export type SignalsProcessData = {
   tenantId: string;
@@ -41,20 +42,24 @@ export const signalsProcessJob = defineJob<SignalsProcessData>({
   queue: 'signals',
   jobId: (d) => `signals-process.${d.tenantId}.${d.bucket}${d.part ? `.${d.part}` : ''}`,
   options: signalJobOptions,
-  async handle(data, { em, clock, queues }) {
+  async handle(data, { em, clock, queues, signalStream }) {
     const started = Date.now();
     let processed = 0;
     const handOn = async () => {
       await queues.add(signalsProcessJob, { tenantId: data.tenantId, bucket: data.bucket, part: String(Number(data.part ?? 0) + 1 || 1) });
       return `${processed} events, more to come`;
     };
-    // The requests POST /api/signals staged (one row each) become pending events first.
-    for (let batches = 1; batches > 0; ) {
-      const expanded = await expandSignalBatches(em, { tenantId: data.tenantId });
-      batches = expanded.batches;
-      signalsExpanded.inc({ outcome: 'stored' }, expanded.inserted);
-      signalsExpanded.inc({ outcome: 'duplicate' }, expanded.duplicates);
-      if (batches > 0 && Date.now() - started > runBudgetMs) return handOn();
+    // The requests POST /api/signals staged (a Redis stream entry each, or a row when Redis was slow) become pending events first.
+    const stream = signalStream;
+    const steps = [...(stream ? [() => expandStreamStep(em, stream, data.tenantId)] : []), () => expandSignalBatches(em, { tenantId: data.tenantId })];
+    for (const step of steps) {
+      for (let batches = 1; batches > 0; ) {
+        const expanded = await step();
+        batches = expanded.batches;
+        signalsExpanded.inc({ outcome: 'stored' }, expanded.inserted);
+        signalsExpanded.inc({ outcome: 'duplicate' }, expanded.duplicates);
+        if (batches > 0 && Date.now() - started > runBudgetMs) return handOn();
+      }
     }
     for (;;) {
       const page = await processPendingSignals(em.fork(), { tenantId: data.tenantId, now: clock.now(), limit: signalPageSize, texts: signalTexts });
@@ -82,7 +87,7 @@ export const signalsSweepJob = defineJob<SignalsSweepData>({
   queue: 'signals',
   jobId: (d) => `signals-sweep.${d.minute ?? 'manual'}`,
   options: signalJobOptions,
-  async handle(_data, { em, clock, queues }) {
+  async handle(_data, { em, clock, queues, signalStream }) {
     const now = clock.now();
     // One probe per tenant down the partial index of pending rows: the oldest is found first. Staged requests not yet expanded count too.
     const before = new Date(now.getTime() - strandedAfterMs);
@@ -92,8 +97,11 @@ export const signalsSweepJob = defineJob<SignalsSweepData>({
            or exists (select 1 from signal_batches b where b.tenant_id = t.id and b.received_at < ?)`,
       [before, before],
     );
+    // Requests staged in Redis: a tenant whose oldest entry (read by a worker or not) is as old.
+    const inStream = signalStream ? await signalStream.strandedTenants(before.getTime()) : [];
+    const tenants = [...new Set([...rows.map((r) => r.id), ...inStream])];
     const bucket = Math.floor(now.getTime() / 60_000) * 60;
-    for (const row of rows) await queues.add(signalsProcessJob, { tenantId: row.id, bucket, part: 'sweep' });
-    return `${rows.length} tenants with stranded signals`;
+    for (const tenantId of tenants) await queues.add(signalsProcessJob, { tenantId, bucket, part: 'sweep' });
+    return `${tenants.length} tenants with stranded signals`;
   },
 });

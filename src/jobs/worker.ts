@@ -14,9 +14,10 @@ import { PacedError, PermanentDeliveryError, RateLimitedError, TransientDelivery
 import { OutboxRelay } from './outbox-relay';
 import { findJob } from './registry';
 import { JobQueues, queueNames, quietly, redisConnection, type QueueName } from './queues';
+import { SignalStream } from './signal-stream';
 import { ensureSchedules } from './schedules';
 
-type RunnerEnv = { orm: MikroORM; notifier: Notifier; queues: JobQueues; clock: Clock; log: Logger; commands: ChatCommandRunner; ledger: DeliveryLedger; pacer: ChannelPacer; archiveDir: string | null };
+type RunnerEnv = { orm: MikroORM; notifier: Notifier; queues: JobQueues; clock: Clock; log: Logger; commands: ChatCommandRunner; ledger: DeliveryLedger; pacer: ChannelPacer; archiveDir: string | null; signalStream?: SignalStream };
 type RunJob = (job: Job, token?: string) => Promise<string>;
 
 /**
@@ -34,7 +35,7 @@ function jobRunner(env: RunnerEnv): RunJob {
     const jobLog = log.child({ job: job.name, jobId: job.id });
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     try {
-      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier: env.notifier, queues: env.queues, clock: env.clock, log: jobLog, commands: env.commands, finalAttempt, archiveDir: env.archiveDir });
+      const outcome = await definition.handle(job.data, { em: orm.em.fork(), orm, notifier: env.notifier, queues: env.queues, clock: env.clock, log: jobLog, commands: env.commands, finalAttempt, archiveDir: env.archiveDir, signalStream: env.signalStream });
       await settle(job);
       jobLog.debug({ outcome }, 'job done');
       return outcome;
@@ -155,7 +156,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const commands = deps.commands ?? noCommandRunner;
   const notifier = deps.notifier({ ledger, pacer, redis: state, keyPrefix: config.jobs.queuePrefix });
 
-  const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger, pacer, archiveDir: config.retention.archiveDir });
+  const signalStream = new SignalStream(state, config.jobs.queuePrefix, config.jobs.lockMs);
+  const run = jobRunner({ orm, notifier, queues, clock, log, commands, ledger, pacer, archiveDir: config.retention.archiveDir, signalStream });
   const { workers, connections } = queueWorkers(config, log, run);
 
   const relay = new OutboxRelay(orm, queues, log, { clock, pollMs: config.jobs.outboxPollMs, sweepMs: config.jobs.outboxSweepMs });

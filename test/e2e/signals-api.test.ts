@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 import { ApiKey } from '../../src/domain/signals/api-key.entity';
 import { createApiKey } from '../../src/domain/signals/create-api-key';
 import { systemActor } from '../../src/domain/shared/actor';
+import { apiKeyCacheMs } from '../../src/http/signals-auth';
+import { stagedStreamKey } from '../../src/jobs/signal-stream';
 import { signalsProcessJob } from '../../src/jobs/signals-process.job';
 import type { User } from '../../src/domain/org/user.entity';
 import { clearRedis } from '../support/clear-redis';
@@ -70,16 +72,21 @@ const batch = (events: unknown[]) => JSON.stringify({ events });
 
 const count = async (table: 'signal_events' | 'signal_batches') => Number(((await w.em().getConnection().execute(`select count(*) as n from ${table} where tenant_id = ?`, [w.tenant.id])) as Array<{ n: string }>)[0]!.n);
 const rowCount = () => count('signal_events');
-/** Staged requests the worker has not expanded yet. */
-const batchCount = () => count('signal_batches');
+const streamKey = () => stagedStreamKey(w.config.jobs.queuePrefix, w.tenant.id);
+/** Staged requests the worker has not expanded yet: entries of the tenant's Redis stream, and rows of signal_batches (Redis was slow). */
+const batchCount = async () => (await count('signal_batches')) + (await redis.xlen(streamKey()));
+/** The bodies staged in Redis and not yet expanded. */
+const streamBodies = async () => (await redis.xrange(streamKey(), '-', '+')).map(([, fields]) => fields[fields.indexOf('b') + 1]!);
 /** Once the worker (in the service) has expanded every staged request: the events stored. */
 async function settled(): Promise<number> {
   await eventually(async () => expect(await batchCount()).toBe(0), 20_000, 100);
   return rowCount();
 }
-/** The request was stored before its 202: its batch is there (or, already expanded, its events). */
-const staged = async (id: string) =>
-  Number(((await w.em().getConnection().execute(`select (select count(*) from signal_batches where tenant_id = ? and strpos(body, ?) > 0) + (select count(*) from signal_events where tenant_id = ? and event_id = ?) as n`, [w.tenant.id, `"${id}"`, w.tenant.id, id])) as Array<{ n: string }>)[0]!.n);
+/** The request was stored before its 202: its batch is staged (in Redis, or in PostgreSQL) or, already expanded, its events are there. */
+const staged = async (id: string) => {
+  const inRedis = (await streamBodies()).filter((b) => b.includes(`"${id}"`)).length;
+  return inRedis + Number(((await w.em().getConnection().execute(`select (select count(*) from signal_batches where tenant_id = ? and strpos(body, ?) > 0) + (select count(*) from signal_events where tenant_id = ? and event_id = ?) as n`, [w.tenant.id, `"${id}"`, w.tenant.id, id])) as Array<{ n: string }>)[0]!.n);
+};
 const rowsFor = async (ids: string[]) =>
   ((await w.em().getConnection().execute(`select event_id, type, to_json(occurred_at) #>> '{}' as occurred_at, customer_ref, product_sku, url, properties, api_key_id from signal_events where tenant_id = ? and event_id in (?) order by id`, [w.tenant.id, ids])) as Array<Record<string, unknown>>)
     .map((r) => ({ ...r, occurred_at: new Date(String(r.occurred_at)) }) as Record<string, unknown>);
@@ -122,6 +129,8 @@ test('a bearer key is accepted from this machine and behind a proxy that says ht
   const one = batch([event()]);
   expect((await post(one, bearer(k))).body).toMatchObject({ ok: true, accepted: 1 });
   expect(await staged(JSON.parse(one).events[0].id)).toBe(1);
+  // Redis confirmed it: nothing waits in PostgreSQL's staging table.
+  expect(await count('signal_batches')).toBe(0);
   expect((await post(batch([event()]), bearer(k, { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.5' }))).body).toMatchObject({ ok: true, accepted: 1 });
 });
 
@@ -171,6 +180,14 @@ test('refusals — bad signature, stale or future timestamp, replay, unknown or 
   const before = await settled();
   expect((await post(once, signed(k, once))).body).toEqual({ ok: true, accepted: 1, duplicates: 0, rejected: [] });
   expect(await settled()).toBe(before);
+
+  // A key revoked while in use: refused on this replica once its cached read (apiKeyCacheMs) has expired.
+  const inUse = await newKey();
+  const first = body();
+  expect((await post(first, signed(inUse, first))).status).toBe(202);
+  await w.em().getConnection().execute(`update api_keys set revoked_at = now() where id = ?`, [inUse.id]);
+  await new Promise((resolve) => setTimeout(resolve, apiKeyCacheMs + 100));
+  await refusedWith('revoked_key', b, signed(inUse, b));
 });
 
 test('a redelivered batch adds nothing: once processed, its rows stay as they were; ids repeated inside one batch count once', async () => {
@@ -382,6 +399,8 @@ test('Slack: an admin creates a key (shown once, never stored), lists and revoke
 
   const revoked = await w.slack.command('UADMIN', '/sfa', 'admin api-key revoke website');
   expect(JSON.stringify(revoked.body)).toContain(`Revoked API key *website* (\`${prefix}\`)`);
+  // Refused on every replica once what it read of the key (at most apiKeyCacheMs old) has expired.
+  await new Promise((resolve) => setTimeout(resolve, apiKeyCacheMs + 100));
   const after = batch([event()]);
   expect((await post(after, signed({ key, prefix }, after))).body).toEqual({ ok: false, error: 'revoked_key' });
   expect(JSON.stringify((await w.slack.command('UADMIN', '/sfa', 'admin apikey list')).body)).toContain('revoked');

@@ -347,6 +347,7 @@ describe('deploy/grafana/sfa-dashboard.json', () => {
     sfa_outbox_lag_seconds: { type: 'gauge', labels: [] },
     sfa_db_pool_connections: { type: 'gauge', labels: ['state'] },
     sfa_signals_received_total: { type: 'counter', labels: ['outcome'] },
+    sfa_signals_expanded_total: { type: 'counter', labels: ['outcome'] },
   };
   /** Labels Prometheus adds when it scrapes a pod. */
   const targetLabels = ['job', 'instance', 'namespace', 'pod', 'container'];

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { trimmedChars } from './signal-schema';
 
 export type ExpandedBatches = {
@@ -17,18 +17,15 @@ export const batchesPerTransaction = 4;
 const trim = (expr: string) => `regexp_replace(${expr}, '^[${trimmedChars}]+|[${trimmedChars}]+$', '', 'g')`;
 
 /**
- * The events of the given batches, minus their `skip` indexes, as pending rows — normalised as
+ * The events of the candidate batches, minus their `skip` indexes, as pending rows — normalised as
  * the endpoint's checks promised (customer fields and SKU trimmed, email and domain lower-cased,
  * a domain's trailing dot dropped, `at` to the millisecond, unknown fields left out) and in
  * arrival order (batch, then position). An id the tenant has already is skipped by the unique key.
+ * One statement for both places a request waits: `signal_batches` rows (PostgreSQL staging) and a
+ * body handed in as a parameter (staged in Redis, see `expandStagedBodies`).
  */
-const insertEvents = `
-  with candidate as (
-    select b.id as batch_id, b.tenant_id, b.api_key_id, b.received_at, e.n, e.ev
-      from signal_batches b
-      cross join lateral jsonb_array_elements(b.body::jsonb -> 'events') with ordinality as e(ev, n)
-     where b.tenant_id = ? and b.id in (?) and (e.n - 1) <> all (b.skip)
-  ), stored as (
+const insertEvents = (candidates: string) => `
+  with candidate as (${candidates}), stored as (
     insert into signal_events (tenant_id, api_key_id, event_id, type, occurred_at, customer_ref, product_sku, url, properties, received_at, status)
     select c.tenant_id, c.api_key_id, c.ev ->> 'id', c.ev ->> 'type', date_trunc('milliseconds', (c.ev ->> 'at')::timestamptz),
            jsonb_strip_nulls(jsonb_build_object(
@@ -42,6 +39,18 @@ const insertEvents = `
     on conflict (tenant_id, event_id) do nothing
     returning 1)
   select (select count(*) from candidate)::int as candidates, (select count(*) from stored)::int as inserted`;
+
+const fromTable = insertEvents(`
+    select b.id as batch_id, b.tenant_id, b.api_key_id, b.received_at, e.n, e.ev
+      from signal_batches b
+      cross join lateral jsonb_array_elements(b.body::jsonb -> 'events') with ordinality as e(ev, n)
+     where b.tenant_id = ? and b.id in (?) and (e.n - 1) <> all (b.skip)`);
+
+/** Bind parameters: tenant, key (or null), received at, body (JSON text), skip (`{1,5}`). */
+const fromBody = insertEvents(`
+    select 0::bigint as batch_id, ?::uuid as tenant_id, ?::uuid as api_key_id, ?::timestamptz as received_at, e.n, e.ev
+      from jsonb_array_elements(?::jsonb -> 'events') with ordinality as e(ev, n)
+     where (e.n - 1) <> all (?::int[])`);
 
 /**
  * Expands up to `limit` of a tenant's staged batches (oldest first) into pending signal events,
@@ -85,7 +94,7 @@ async function expand(em: EntityManager, tenantId: string, limit: number, oneByO
 type Counts = { candidates: number; inserted: number };
 
 async function insert(tx: EntityManager, tenantId: string, ids: string[]): Promise<Counts> {
-  const [counts] = (await tx.execute(insertEvents, [tenantId, ids])) as Counts[];
+  const [counts] = (await tx.execute(fromTable, [tenantId, ids])) as Counts[];
   return { candidates: Number(counts!.candidates), inserted: Number(counts!.inserted) };
 }
 
@@ -118,4 +127,44 @@ export function storedPart(body: string, skip: number[]): string {
 function unreadable(err: unknown): boolean {
   const code = String((err as { code?: unknown }).code ?? (err as { cause?: { code?: unknown } }).cause?.code ?? '');
   return code.startsWith('22') || code === '54001';
+}
+
+/** A request staged outside PostgreSQL (a Redis stream entry): its body as received, with what the endpoint decided. */
+export type StagedBody = { apiKeyId: string | null; body: string; skip: number[]; receivedAt: Date };
+
+/**
+ * Stores the events of requests staged in Redis as pending rows, in one transaction under the
+ * tenant's expansion lock (the same as `expandSignalBatches`, so the two never insert overlapping
+ * ids in opposite orders): the caller acknowledges the entries only after this has committed, so
+ * a crash in between stores nothing twice when they are read again (the unique key). A body
+ * PostgreSQL cannot read as jsonb is stored as what is kept of its good events (`storedPart`).
+ */
+export async function expandStagedBodies(em: EntityManager, tenantId: string, bodies: StagedBody[]): Promise<ExpandedBatches> {
+  if (bodies.length === 0) return { batches: 0, inserted: 0, duplicates: 0 };
+  return em.fork().transactional(async (tx) => {
+    await tx.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`sfa.signals.expand.${tenantId}`]);
+    const trx = tx.getTransactionContext() as Knex.Transaction;
+    // Bind parameters (not `execute`, which would inline and escape the whole body in JavaScript).
+    const run = async (b: StagedBody, body: string): Promise<Counts> => {
+      const result = (await trx.raw(fromBody, [tenantId, b.apiKeyId, b.receivedAt, body, `{${b.skip.join(',')}}`])) as { rows: Counts[] };
+      return { candidates: Number(result.rows[0]!.candidates), inserted: Number(result.rows[0]!.inserted) };
+    };
+    let candidates = 0;
+    let inserted = 0;
+    for (const b of bodies) {
+      await trx.raw(`savepoint staged_body`);
+      let counts: Counts;
+      try {
+        counts = await run(b, b.body);
+        await trx.raw(`release savepoint staged_body`);
+      } catch (err) {
+        if (!unreadable(err)) throw err;
+        await trx.raw(`rollback to savepoint staged_body`);
+        counts = await run(b, storedPart(b.body, b.skip));
+      }
+      candidates += counts.candidates;
+      inserted += counts.inserted;
+    }
+    return { batches: bodies.length, inserted, duplicates: candidates - inserted };
+  });
 }

@@ -98,3 +98,20 @@ test('the characters trimmed in SQL are exactly those \\s matches in a schema pa
     if (inSql !== /^\s$/.test(c) || inSql !== (c.trim() === '')) throw new Error(`U+${code.toString(16)}: sql ${inSql}, \\s ${/^\s$/.test(c)}, trim ${c.trim() === ''}`);
   }
 });
+
+test('lengths count characters (code points): 200 emoji are a name of 200, 201 are one too many; astral characters do not count twice', () => {
+  const name = (n: number) => '😀'.repeat(n);
+  const result = check([ev({ customer: { name: name(200) } }), ev({ customer: { name: name(201) } }), ev({ customer: { name: 'x'.repeat(201) } }), ev({ id: `${'😀'.repeat(10)}` }), ev({ customer: { name: `${name(150)} ${'x'.repeat(49)}` } })]);
+  expect(result.rejected.map((r) => [r.index, r.errors])).toEqual([
+    [1, [{ path: 'customer.name', message: 'must be at most 200 characters' }]],
+    [2, [{ path: 'customer.name', message: 'must be at most 200 characters' }]],
+    // Not visible ASCII (the pattern), and that alone: 10 characters are within 200.
+    [3, [{ path: 'id', message: 'must be visible ASCII characters (no spaces)' }]],
+  ]);
+  expect(result.accepted).toBe(2);
+});
+
+test('the same `at` over and over is judged each time by its text (the remembered answer is for that text only)', () => {
+  const valid = '2026-11-30T09:30:00Z';
+  expect([valid, valid, '2026-02-29T00:00:00Z', '2026-02-29T00:00:00Z', valid].map(isDateTime)).toEqual([true, true, false, false, true]);
+});

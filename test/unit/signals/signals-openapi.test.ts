@@ -65,7 +65,7 @@ test('every refusal code the endpoint answers is documented', () => {
   const codes = /export type AuthRefusal = ([^;]+);/.exec(src)![1]!.split('|').map((s) => s.trim().replace(/'/g, ''));
   expect([...schemas.AuthError.properties.error.enum].sort()).toEqual(codes.sort());
   const endpoint = fs.readFileSync(path.resolve(__dirname, '../../../src/http/signals-endpoint.ts'), 'utf8');
-  for (const code of ['bad_request', 'batch_too_large', 'payload_too_large', 'not_configured']) {
+  for (const code of ['bad_request', 'batch_too_large', 'payload_too_large', 'not_configured', 'try_again']) {
     expect(endpoint).toContain(`'${code}'`);
     expect(schemas.Error.properties.error.enum).toContain(code);
   }
