@@ -28,6 +28,8 @@ export type ActionId =
   | 'opp.rate'
   | 'opp.tick'
   | 'opp.stage_anyway'
+  | 'nudge.advance'
+  | 'opp.back'
   | 'quote.approve'
   | 'quote.reject'
   | 'quote.open'

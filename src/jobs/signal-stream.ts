@@ -110,7 +110,7 @@ export class SignalStream {
 
 /**
  * What a signals request asks Redis before it is staged, in one script call (atomic): the two
- * per-key limits (fixed windows, as rate-limiter-flexible counts them: a second's requests, a
+ * per-key limits (fixed windows: a second's requests, a
  * minute's events) and the replay check of a signed request (its signature remembered); with
  * events to keep, the tenant is named in the staged-tenants set (for the sweep). Refused by a
  * limit or as a replay, nothing is marked. The body is not an argument: a script copies its

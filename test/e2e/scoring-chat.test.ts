@@ -164,7 +164,7 @@ describe('Slack', () => {
     expect(textOf(asked)).toContain('☐ Decision maker identified');
     expect(textOf(asked)).not.toContain('☐ Need confirmed');
     expect((await reload(o.id)).stage).toBe('initial_contact');
-    expect(findButtons(asked, 'opp.open')[0]!.value).toBe(o.id);
+    expect(findButtons(asked, 'opp.back')[0]!.value).toBe(o.id);
     const anyway = findButtons(asked, 'opp.stage_anyway')[0]!;
     expect(anyway.value).toBe(`${o.id}|initial_contact|solution`);
 
@@ -183,12 +183,60 @@ describe('Slack', () => {
     expect(await w.em().count(StageChange, { opportunityId: o.id })).toBe(2);
   });
 
+  test('a stage button on the stuck-deals digest answers with new messages; Back replaces the question with the deal card', async () => {
+    const o = await deal(amy, 'Digest deal', '3000');
+    // The digest's button (nudge-card.ts): the question comes as a new message, the digest stays.
+    const asked = await click('USCAMY', { action_id: 'nudge.advance:0', value: `${o.id}|initial_contact|solution` });
+    expect(asked).toMatchObject({ replace_original: false });
+    expect(textOf(asked)).toContain('Not done yet for *Initial contact*');
+    expect(findButtons(asked, 'opp.open')).toEqual([]);
+    const back = findButtons(asked, 'opp.back')[0]!;
+    expect(back.value).toBe(o.id);
+
+    // Back: the current deal card takes the question's place, so no live "Move anyway" is left.
+    const card = await click('USCAMY', back);
+    expect(card).toMatchObject({ replace_original: true });
+    expect(findButtons(card, 'opp.stage_anyway')).toEqual([]);
+    expect(findButtons(card, 'opp.stage')[0]!.value).toBe(`${o.id}|initial_contact|solution`);
+    expect((await reload(o.id)).stage).toBe('initial_contact');
+
+    // Moving anyway from the question replaces the question (a single-deal message), not the digest.
+    const moved = await click('USCAMY', findButtons(asked, 'opp.stage_anyway')[0]!);
+    expect(moved).toMatchObject({ replace_original: true });
+    expect((await reload(o.id)).stage).toBe('solution');
+
+    // A deal with its checklist done moves straight on; the moved card is a new message too.
+    const ticked = await deal(amy, 'Digest deal 2', '3000');
+    for (const index of [0, 1, 2]) await click('USCAMY', { action_id: 'opp.tick:0', value: `${ticked.id}|initial_contact|${index}` });
+    const straight = await click('USCAMY', { action_id: 'nudge.advance:0', value: `${ticked.id}|initial_contact|solution` });
+    expect(straight).toMatchObject({ replace_original: false });
+    expect(textOf(straight)).toContain('moved to *Solution*');
+    // A stale digest button: the current card, as a new message.
+    const stale = await click('USCAMY', { action_id: 'nudge.advance:0', value: `${ticked.id}|initial_contact|solution` });
+    expect(stale).toMatchObject({ replace_original: false });
+    expect(textOf(stale)).toMatch(/out of date/);
+    expect((await reload(ticked.id)).stage).toBe('solution');
+  });
+
   test('admins set weights, curve, bands and checklists in chat; open deals are re-scored; reps may not', async () => {
     const openDeals = await w.em().count(Opportunity, { tenantId: w.tenant.id, stage: { $in: ['initial_contact', 'solution', 'quote', 'negotiation'] } });
     const refused = await w.slack.command('USCAMY', '/sfa', 'admin scoring weights urgency=40 budget=10 competition=10 decision=30 fit=10');
     expect(textOf(refused.body)).toMatch(/admin/i);
     const bad = await w.slack.command('USCADMIN', '/sfa', 'admin scoring weights urgency=40 budget=10 competition=10 decision=30 fit=5');
-    expect(textOf(bad.body)).toContain('add up to 100; these add up to 95');
+    expect(textOf(bad.body)).toContain('add up to 100: Urgency 40 + Budget 10 + Competition 10 + Decision-maker access 30 + Fit 5 = 95.');
+    expect(textOf(bad.body)).not.toContain('did not name');
+    // Some factors only: merged with the current (default 25/25/15/20/15) weights, and the answer shows the whole set.
+    const partial = await w.slack.command('USCADMIN', '/sfa', 'admin scoring weights urgency=100');
+    expect(textOf(partial.body)).toContain('Urgency 100 + Budget 25 + Competition 15 + Decision-maker access 20 + Fit 15 = 175. Factors you did not name keep their current weights.');
+    const twice = await w.slack.command('USCADMIN', '/sfa', 'admin scoring weights urgency=30 紧迫度=40');
+    expect(textOf(twice.body)).toContain('“紧迫度” is given twice');
+    // The defaults typed out: nothing changes, nothing is re-scored, and the answer says so.
+    const auditsBefore = await w.em().count(AuditEntry, { action: 'tenant.scoring' });
+    const same = await w.slack.command('USCADMIN', '/sfa', 'admin scoring weights urgency=25 budget=25 competition=15 decision=20 fit=15');
+    expect(textOf(same.body)).toContain('Nothing changed');
+    expect(textOf(same.body)).not.toContain('re-scored:');
+    expect(await w.em().count(AuditEntry, { action: 'tenant.scoring' })).toBe(auditsBefore);
+    expect(textOf((await w.slack.command('USCADMIN', '/sfa', 'admin scoring reset')).body)).toContain('Nothing changed');
 
     const set = await w.slack.command('USCADMIN', '/sfa', 'admin scoring weights 紧迫度=40 budget=10 competition=10 决策人=30 fit=10');
     expect(textOf(set.body)).toContain(`Open deals re-scored: ${openDeals}.`);
@@ -205,6 +253,9 @@ describe('Slack', () => {
 
     const checklist = await w.slack.command('USCADMIN', '/sfa', 'admin checklist solution Demo done; Scope agreed');
     expect(textOf(checklist.body)).toContain('The checklist for *Solution* now has 2 items');
+    // The footer: how to change a list and how to reset it, without stray list bullets.
+    expect(textOf(checklist.body)).toContain('· `/sfa admin checklist solution reset`');
+    expect(textOf(checklist.body)).not.toContain('•');
     const tickDeal = await w.em().findOneOrFail(Opportunity, { title: 'Tick deal' });
     const card = await openCard('USCAMY', tickDeal);
     expect(textOf(card)).toContain('☐ Demo done');

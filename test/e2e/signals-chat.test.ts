@@ -1,5 +1,9 @@
 import type { User } from '../../src/domain/org/user.entity';
-import { systemActor } from '../../src/domain/shared/actor';
+import { systemActor, userActor } from '../../src/domain/shared/actor';
+import { Opportunity } from '../../src/domain/opportunities/opportunity.entity';
+import { StageChange } from '../../src/domain/opportunities/stage-change.entity';
+import { createOpportunity } from '../../src/domain/opportunities/create-opportunity';
+import { dismissSignalMatch } from '../../src/domain/signals/dismiss-signal-match';
 import { processPendingSignals } from '../../src/domain/signals/process-signals';
 import { saveSignalRule } from '../../src/domain/signals/save-signal-rule';
 import { SignalMatch } from '../../src/domain/signals/signal-match.entity';
@@ -80,7 +84,7 @@ test('admin signals on Slack: presets when empty, add, list with counts, grammar
   expect(listed).toContain('fired 0× in 7 days');
   expect(listed).toContain('Signals received in the last 7 days: 0 matched, 2 unmatched, 0 waiting.');
   const unmatched = textOf((await w.slack.command('USIGADMIN', '/sfa', 'admin signals unmatched')).body);
-  expect(unmatched).toContain('email nobody@unknown.example — 2 × page views · SKU-9 · /pricing/sku-9');
+  expect(unmatched).toContain('email nobody@unknown.example — 2× page views · SKU-9 · /pricing/sku-9');
   expect(unmatched).toContain('no such customer');
 
   const badCount = textOf((await w.slack.command('USIGADMIN', '/sfa', 'admin signals add "X" type=page_view count=0')).body);
@@ -111,6 +115,15 @@ test('admin signals on Teams, in Chinese: 信号 as the verb, added and listed',
   expect(listed).toContain('近 7 天触发 0 次');
   const bad = textOf(await sayOnTeams(adminOnTeams, 'sfa admin signals add "坏" type=webinar days=999'));
   expect(bad).toContain('“days=999”超出范围');
+  // The example is Chinese for a Chinese reader.
+  expect(bad).toContain('试试：`sfa admin 信号 add \\"价格页关注\\" type=page_view count=3 days=7 sku=each`');
+  expect(bad).not.toContain('Pricing page');
+  const each = textOf(await sayOnTeams(adminOnTeams, 'sfa admin 信号 add "价格页关注" type=page_view count=3 days=7 sku=each'));
+  expect(each).toContain('7 天内同一产品的 3 次页面浏览');
+  // The unmatched signals of the first test: field names in Chinese, the count read naturally.
+  const unmatched = textOf(await sayOnTeams(adminOnTeams, 'sfa admin 信号 unmatched'));
+  expect(unmatched).toContain('邮箱 nobody@unknown.example — 2 次页面浏览 · SKU-9 · /pricing/sku-9');
+  expect(unmatched).not.toContain('email ');
   await w.em().getConnection().execute(`delete from signal_rules where tenant_id = ?`, [w.tenant.id]);
 });
 
@@ -127,6 +140,8 @@ test('the nudge on Slack: dismissed by the owner (the card answers updated), ref
   expect(text).toContain('Price list');
   expect(text).toContain('/files/price-list.pdf');
   expect(text).toContain('I opened a new deal for you');
+  // One icon in the title: the 🔥, no ⚠️ before it.
+  expect(text).not.toContain(':warning:');
   const blocks = dm.args.blocks as Array<{ type: string; elements?: Array<{ type: string; action_id: string; value?: string }> }>;
   const buttons = blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
   expect(buttons.map((b) => [b.action_id.split(':')[0], b.value])).toEqual([
@@ -150,6 +165,13 @@ test('the nudge on Slack: dismissed by the owner (the card answers updated), ref
   const dismissed = await w.em().findOneOrFail(SignalMatch, { id: match.id });
   expect(dismissed.dismissedAt).not.toBeNull();
   expect(dismissed.dismissedBy).toBe(slackRep.id);
+  // The ¥0 deal this firing opened was untouched: closed as lost, in its history and the audit, and the answer says so.
+  expect(textOf(answered.body)).toContain('so it is closed as lost (“Signal dismissed”)');
+  const closed = await w.em().findOneOrFail(Opportunity, { id: match.opportunityId! });
+  expect(closed).toMatchObject({ stage: 'lost', lostReason: 'Signal dismissed' });
+  expect(await w.em().findOneOrFail(StageChange, { opportunityId: closed.id, toStage: 'lost' })).toMatchObject({ fromStage: 'initial_contact', changedBy: slackRep.id, note: 'Signal dismissed' });
+  const lostAudit = await w.em().getConnection().execute(`select count(*)::int as n from audit_log where action = 'opportunity.stage.lost' and entity_id = ?`, [closed.id]);
+  expect(lostAudit[0].n).toBe(1);
 
   // The manager's click on a stale copy: already dismissed, answered with the card as it is, nothing more written.
   await w.slack.blockAction('USIGMGR', { action_id: dismiss.action_id, value: dismiss.value, responseUrl: w.fake.responseUrl('dismiss-manager') });
@@ -157,6 +179,8 @@ test('the nudge on Slack: dismissed by the owner (the card answers updated), ref
   expect(textOf(managerAnswer.body)).toContain('Dismissed by Amy Signal');
   const audits = await w.em().getConnection().execute(`select count(*)::int as n from audit_log where action = 'signal_match.dismiss' and entity_id = ?`, [match.id]);
   expect(audits[0].n).toBe(1);
+  expect(textOf(managerAnswer.body)).not.toContain('closed as lost');
+  expect(await w.em().count(StageChange, { opportunityId: closed.id, toStage: 'lost' })).toBe(1);
   void manager;
   void otherRep;
 });
@@ -186,13 +210,40 @@ test('the nudge on Teams, in Chinese: the dismiss button answers with the update
   walk(card);
   const dismiss = actions.find((a) => a.verb === 'signal.dismiss')!;
   expect(dismiss.title).toBe('忽略');
+  await w.em().getConnection().execute(`update opportunities set amount = 5000 where id = ?`, [match.opportunityId]);
   expect(actions.map((a) => a.title)).toEqual(expect.arrayContaining(['安排拜访', '打开商机', '忽略']));
   const res = await w.postTeams(w.activity(teamsRepOnTeams, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: dismiss.verb, data: dismiss.data }, trigger: 'manual' } }));
   expect(res.status).toBe(200);
   const answer = JSON.parse(await res.text());
   expect(adaptiveCardProblems(answer.value)).toEqual([]);
   expect(JSON.stringify(answer.value)).toContain('李雷 已于');
+  // The deal was worked on (an amount given): it stays open, and the answer says so, in Chinese.
+  expect(JSON.stringify(answer.value)).toContain('保持进行中：信号新建它之后已有人跟进');
   expect(JSON.stringify(answer.value)).not.toContain('"signal.dismiss"');
   await sleep(200);
   expect((await w.em().findOneOrFail(SignalMatch, { id: match.id })).dismissedBy).toBe(teamsRep.id);
+  expect((await w.em().findOneOrFail(Opportunity, { id: match.opportunityId! })).stage).toBe('initial_contact');
 }, 60_000);
+
+test('dismissed in Chinese, an untouched deal the signal opened is closed with the reason in Chinese; one it only strengthened stays', async () => {
+  const em = w.em();
+  await saveSignalRule(em, systemActor(w.tenant.id, 'test'), { name: 'Price 2027', eventType: 'download', minCount: 1, windowDays: 14, urlContains: 'rates-2027', scoreBump: 10 });
+  await saveSignalRule(em, systemActor(w.tenant.id, 'test'), { name: 'Price 2028', eventType: 'download', minCount: 1, windowDays: 14, urlContains: 'rates-2028', scoreBump: 10 });
+  const customer = await makeCustomer(em, w.tenant, teamsRep, '红杉贸易', { externalId: 'HS-1' });
+  await signal({ external_id: 'HS-1' }, { type: 'download', url: '/downloads/rates-2027.xlsx' });
+  await processPendingSignals(w.em(), { tenantId: w.tenant.id, now: new Date(), limit: 100 });
+  const match = await w.em().findOneOrFail(SignalMatch, { customerId: customer.id, ruleName: 'Price 2027' });
+  expect(match.outcome).toBe('created');
+  const dismissed = await dismissSignalMatch(w.em(), userActor(w.tenant.id, teamsRep.id, 'rep'), match.id, new Date(), { lostReason: '信号已忽略' });
+  expect(dismissed.deal).toEqual({ outcome: 'closed', title: expect.any(String) });
+  expect(await w.em().findOneOrFail(Opportunity, { id: match.opportunityId! })).toMatchObject({ stage: 'lost', lostReason: '信号已忽略' });
+
+  // A deal of the owner's own the firing only counted on: not the firing's to close.
+  const own = await createOpportunity(w.em(), userActor(w.tenant.id, teamsRep.id, 'rep'), { customerId: customer.id, title: '红杉二期', amount: '0' });
+  await signal({ external_id: 'HS-1' }, { type: 'download', url: '/downloads/rates-2028.xlsx' });
+  await processPendingSignals(w.em(), { tenantId: w.tenant.id, now: new Date(), limit: 100 });
+  const second = await w.em().findOneOrFail(SignalMatch, { customerId: customer.id, ruleName: 'Price 2028' });
+  expect(second).toMatchObject({ outcome: 'strengthened', opportunityId: own.id });
+  expect((await dismissSignalMatch(w.em(), userActor(w.tenant.id, teamsRep.id, 'rep'), second.id)).deal).toBeNull();
+  expect((await w.em().findOneOrFail(Opportunity, { id: own.id })).stage).toBe('initial_contact');
+});

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { translator } from '../../src/cards/i18n/i18n';
 import { Interaction } from '../../src/domain/activities/interaction.entity';
 import { Customer } from '../../src/domain/customers/customer.entity';
 import { Delivery } from '../../src/domain/deliveries/delivery.entity';
@@ -221,7 +222,9 @@ test('public pool: list and claim; a second claimer is told it is taken', async 
   const before = w.fake.mark();
   await w.slack.blockAction(ids.repEast2, { action_id: claim.action_id, value: claim.value });
   const claimed = await w.fake.waitFor('response', undefined, 5000, { after: before });
-  expect(JSON.stringify(claimed.body)).toContain('You now own *Pool Pharma*');
+  expect(JSON.stringify(claimed.body)).toContain('*Pool Pharma* is now yours.');
+  // A name ending in "." does not end the answer in "..", in either language.
+  for (const locale of ['en', 'zh-CN']) expect(translator(locale)('customer.claimed', { name: 'Blue River Trading Inc.' })).not.toMatch(/\.\*?[.。]/);
   const late = w.fake.mark();
   await w.slack.blockAction(ids.repWest, { action_id: claim.action_id, value: claim.value });
   const refused = await w.fake.waitFor('response', undefined, 5000, { after: late });

@@ -72,7 +72,18 @@ test('Slack: a rep can neither change rules nor set a tier by hand; nothing is w
   expect(await w.em().count(TierRule, { tenantId: w.tenant.id })).toBe(rules);
   expect(await tierOf(quiet)).toMatchObject({ tier: 'C', tierOverride: null });
 
-  // The new-customer form: with rules, a tier picked by a rep is refused under the field; without one the rules decide.
+  // The new-customer form offers a rep no tier once there are rules; an admin still gets one.
+  const formBlocks = async (user: string) => {
+    const mark = w.fake.mark();
+    expect((await w.slack.command(user, '/customer', 'new')).status).toBe(200);
+    const opened = await w.fake.waitFor('views.open', undefined, 5000, { after: mark });
+    return ((opened.args.view as { blocks: Array<{ block_id?: string }> }).blocks ?? []).map((b) => b.block_id);
+  };
+  const repBlocks = await formBlocks('UTIERREP');
+  expect(repBlocks).toContain('name');
+  expect(repBlocks).not.toContain('tier');
+  expect(await formBlocks('UTIERADM')).toContain('tier');
+  // A crafted submission with a tier is still refused under the field; without one the rules decide.
   const values = (tier?: string) => ({
     name: { name: { type: 'plain_text_input', value: 'Form East Ltd' } },
     region: { region: { type: 'plain_text_input', value: 'East' } },

@@ -52,7 +52,8 @@ async function checklistsCard(ctx: CommandContext, text?: string): Promise<CardM
     sections: lists.map((l) => ({
       lines: [t('scoring.checklistStage', { stage: t(`opp.stages.${l.stage}`), mark: t(l.custom ? 'scoring.custom' : 'scoring.default') }), ...l.items.map((item, i) => `${i + 1}. ${checklistItemText(item, t)}`)],
     })),
-    context: [t('scoring.checklistUsage').split('\n').slice(2, 4).join(' · ')],
+    // The two "how to change" lines of the usage, without their list bullets.
+    context: [t('scoring.checklistUsage').split('\n').slice(2, 4).map((l) => l.replace(/^•\s*/, '')).join(' · ')],
   };
 }
 

@@ -9,7 +9,7 @@ import { is, keywords, type Token } from '../shared/grammar';
 import { defineAdminModule } from './admin-module';
 
 /** A problem with what was typed, said in the reader's language by `scoring.problems.<key>`. */
-type Problem = { key: 'unknown_factor' | 'bad_weight' | 'bad_point' | 'bad_bands'; word?: string };
+type Problem = { key: 'unknown_factor' | 'duplicate_factor' | 'bad_weight' | 'bad_point' | 'bad_bands'; word?: string };
 
 export type ScoringAdminCommand =
   | { kind: 'show' }
@@ -49,6 +49,7 @@ export function parseScoringAdmin(args: Token[]): ScoringAdminCommand {
       if (!m) return { kind: 'usage', problem: { key: 'bad_weight', word: token.text.slice(0, 40) } };
       const factor = factorAliases[m[1]!.toLowerCase()];
       if (!factor) return { kind: 'usage', problem: { key: 'unknown_factor', word: m[1]!.slice(0, 40) } };
+      if (weights[factor] !== undefined) return { kind: 'usage', problem: { key: 'duplicate_factor', word: m[1]!.slice(0, 40) } };
       weights[factor] = Number(m[2]);
     }
     return { kind: 'weights', weights };
@@ -71,12 +72,19 @@ export function parseScoringAdmin(args: Token[]): ScoringAdminCommand {
   return { kind: 'usage' };
 }
 
-function problemText(ctx: CommandContext, p: ScoringProblem): string {
+/**
+ * What is wrong, in the reader's language. A wrong total shows the whole set the change would give
+ * ("Urgency 100 + Budget 25 + … = 170"): factors not named keep their current weights.
+ */
+function problemText(ctx: CommandContext, p: ScoringProblem, after: ScoringSettings, named: ScoreFactor[]): string {
   switch (p.kind) {
     case 'weight_range':
       return ctx.t('scoring.problems.weight_range', { factor: ctx.t(`scoring.factors.${p.factor}`) });
-    case 'weights_sum':
-      return ctx.t('scoring.problems.weights_sum', { sum: p.sum });
+    case 'weights_sum': {
+      const parts = scoreFactors.map((f) => `${ctx.t(`scoring.factors.${f}`)} ${after.weights[f]}`).join(' + ');
+      const total = ctx.t('scoring.problems.weights_sum', { parts, sum: p.sum });
+      return named.length < scoreFactors.length ? `${total} ${ctx.t('scoring.problems.weights_unnamed')}` : total;
+    }
     default:
       return ctx.t(`scoring.problems.${p.kind}`);
   }
@@ -123,16 +131,17 @@ export const scoringAdmin = defineAdminModule<ScoringAdminCommand>({
       return scoringSettingsCard(ctx, settings, custom);
     }
     if (parsed.kind === 'reset') {
-      const { settings, rescored } = await setScoringSettings(ctx.em, ctx.actor, 'reset');
-      return scoringSettingsCard(ctx, settings, { weights: false, curve: false, bands: false }, t('scoring.resetDone', { count: rescored }));
+      const { settings, rescored, changed } = await setScoringSettings(ctx.em, ctx.actor, 'reset');
+      return scoringSettingsCard(ctx, settings, { weights: false, curve: false, bands: false }, changed ? t('scoring.resetDone', { count: rescored }) : t('scoring.nothingChanged'));
     }
     const change = parsed.kind === 'weights' ? { weights: parsed.weights } : parsed.kind === 'curve' ? { curve: parsed.curve.map(([s, p]) => [s, p] as [number, number]) } : { bands: { high: parsed.high, medium: parsed.medium } };
     // Said in the reader's language before anything is written; the domain checks the same again.
     const current = await getScoringSettings(ctx.em, ctx.actor);
-    const { problems } = previewScoringChange(current.settings, change);
-    if (problems.length > 0) return { kind: 'card', tone: 'warn', text: problems.map((p) => problemText(ctx, p)).join('\n') };
-    const { settings, rescored } = await setScoringSettings(ctx.em, ctx.actor, change);
+    const preview = previewScoringChange(current.settings, change);
+    const named = Object.keys(change.weights ?? {}) as ScoreFactor[];
+    if (preview.problems.length > 0) return { kind: 'card', tone: 'warn', text: preview.problems.map((p) => problemText(ctx, p, preview.settings, named)).join('\n') };
+    const { settings, rescored, changed } = await setScoringSettings(ctx.em, ctx.actor, change);
     const after = await getScoringSettings(ctx.em, ctx.actor);
-    return scoringSettingsCard(ctx, settings, after.custom, t('scoring.saved', { count: rescored }));
+    return scoringSettingsCard(ctx, settings, after.custom, changed ? t('scoring.saved', { count: rescored }) : t('scoring.nothingChanged'));
   },
 });

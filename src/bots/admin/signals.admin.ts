@@ -5,7 +5,10 @@ import { listUnmatchedSignals } from '../../domain/signals/list-unmatched-signal
 import { removeSignalRule } from '../../domain/signals/remove-signal-rule';
 import { saveSignalRule } from '../../domain/signals/save-signal-rule';
 import { defineAdminModule } from './admin-module';
-import { parseSignalsAdmin, type SignalsAdminCommand } from './signals.grammar';
+import { parseSignalsAdmin, signalsExamples, type SignalsAdminCommand } from './signals.grammar';
+
+/** The grammar's example in the reader's language (a Chinese rule name and `信号` for a Chinese reader). */
+const exampleKey = (example: string) => (Object.keys(signalsExamples) as Array<keyof typeof signalsExamples>).find((k) => signalsExamples[k] === example);
 
 /**
  * `/sfa admin signals [add … | remove … | unmatched | help]`: the rules that turn behaviour
@@ -23,7 +26,7 @@ export const signalsAdmin = defineAdminModule<SignalsAdminCommand>({
       case 'help':
         return signalsHelpCard(ctx);
       case 'invalid':
-        return signalsHelpCard(ctx, t(`signals.invalid.${parsed.reason}`, { word: parsed.word ?? '', example: parsed.example }));
+        return signalsHelpCard(ctx, t(`signals.invalid.${parsed.reason}`, { word: parsed.word ?? '', example: exampleKey(parsed.example) ? t(`signals.examples.${exampleKey(parsed.example)}`) : parsed.example }));
       case 'unmatched':
         return unmatchedSignalsCard(await listUnmatchedSignals(ctx.em, ctx.actor, { now: ctx.now }), ctx);
       case 'remove': {

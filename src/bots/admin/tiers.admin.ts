@@ -15,9 +15,16 @@ import { parseAmount } from '../shared/parse-amount';
 import { is, keywords, type Token } from '../shared/grammar';
 import { defineAdminModule } from './admin-module';
 
+/** What was wrong with a command, said by `tiers.problems.<key>` before the usage. */
+export type TiersProblem = {
+  key: 'no_name' | 'not_condition' | 'unknown_condition' | 'twice' | 'bad_op' | 'bad_tier' | 'no_tier' | 'bad_key' | 'empty_list' | 'bad_amount' | 'mixed_currency' | 'bad_count' | 'bad_position' | 'no_position' | 'override_what';
+  word?: string;
+  value?: string;
+};
+
 export type TiersCommand =
   | { kind: 'list' }
-  | { kind: 'usage' }
+  | { kind: 'usage'; problem?: TiersProblem }
   | { kind: 'run' }
   /** `currency`: one typed with an amount ("won>=$500k"), checked against the workspace's. */
   | { kind: 'add'; rule: TierRuleInput; currency?: string }
@@ -56,8 +63,8 @@ const wholeNumber = (text: string) => (/^\d{1,7}$/.test(text) ? Number(text) : u
 
 const looksLikeCondition = (token: Token) => !token.quoted && /^[A-Za-z_\u4e00-\u9fff]+\s*(>=|≥|＞＝|=|＝)/.test(token.text);
 
-/** `key=value` pairs as typed; a value may be quoted to keep spaces ("region=“East China”,North" works too). */
-function scanConditions(text: string): Condition[] | null {
+/** `key=value` pairs as typed; a value may be quoted to keep spaces ("region=“East China”,North" works too). The first word that is not one: `{ stray }`. */
+function scanConditions(text: string): Condition[] | { stray: string } {
   const pattern = /\s*([A-Za-z_\u4e00-\u9fff]+)\s*(>=|≥|＞＝|=|＝)\s*((?:"[^"]*"|“[^”]*”|「[^」]*」|[^\s"“「])+)/y;
   const found: Condition[] = [];
   let at = 0;
@@ -65,7 +72,7 @@ function scanConditions(text: string): Condition[] | null {
     if (/^\s*$/.test(text.slice(at))) break;
     pattern.lastIndex = at;
     const m = pattern.exec(text);
-    if (!m) return null;
+    if (!m) return { stray: text.slice(at).trim().split(/\s+/)[0]!.slice(0, 40) };
     found.push({ key: m[1]!.toLowerCase(), op: m[2] === '=' || m[2] === '＝' ? '=' : '>=', value: m[3]!.replace(/["“”「」]/g, '').trim() });
     at = pattern.lastIndex;
   }
@@ -75,40 +82,46 @@ function scanConditions(text: string): Condition[] | null {
 type Condition = { key: string; op: '>=' | '='; value: string };
 type Draft = { rule: Partial<TierRuleInput>; currency?: string };
 
-/** Sets what one condition says on the draft rule; false when the condition makes no sense. */
-function applyCondition(draft: Draft, key: (typeof conditionKeys)[string], c: Condition): boolean {
+const equalsOnly = new Set(['tier', 'key', 'region', 'industry', 'size', 'at']);
+
+/** Sets what one condition says on the draft rule; what is wrong with it when it makes no sense. */
+function applyCondition(draft: Draft, key: (typeof conditionKeys)[string], c: Condition): TiersProblem | null {
   const { rule } = draft;
-  const equals = c.op === '=';
+  const value = c.value.slice(0, 40);
+  if (c.op !== '=' && equalsOnly.has(key)) return { key: 'bad_op', word: c.key };
   switch (key) {
     case 'tier':
       rule.tier = tierOf(c.value);
-      return !!rule.tier && equals;
+      return rule.tier ? null : { key: 'bad_tier', value };
     case 'key':
       rule.keyAccount = yesNo(c.value);
-      return rule.keyAccount !== undefined && equals;
+      return rule.keyAccount !== undefined ? null : { key: 'bad_key', value };
     case 'region':
     case 'industry':
     case 'size': {
       const values = listOf(c.value);
       rule[key === 'region' ? 'regions' : key === 'industry' ? 'industries' : 'sizes'] = values;
-      return values.length > 0 && equals;
+      return values.length > 0 ? null : { key: 'empty_list', word: c.key };
     }
     case 'won':
     case 'pipeline': {
       const parsed = parseAmount(c.value);
-      if (!parsed || (parsed.currency && draft.currency && parsed.currency !== draft.currency)) return false;
+      if (!parsed) return { key: 'bad_amount', word: c.key, value };
+      if (parsed.currency && draft.currency && parsed.currency !== draft.currency) return { key: 'mixed_currency' };
       if (parsed.currency) draft.currency = parsed.currency;
       rule[key === 'won' ? 'wonRevenueMin' : 'pipelineMin'] = parsed.amount;
-      return true;
+      return null;
     }
     case 'interactions':
       rule.interactionsMin = wholeNumber(c.value);
-      return rule.interactionsMin !== undefined;
+      return rule.interactionsMin !== undefined ? null : { key: 'bad_count', word: c.key, value };
     case 'at':
       rule.position = wholeNumber(c.value);
-      return !!rule.position && equals;
+      return rule.position ? null : { key: 'bad_position', value };
   }
 }
+
+const usage = (problem?: TiersProblem): TiersCommand => (problem ? { kind: 'usage', problem } : { kind: 'usage' });
 
 function parseAdd(rest: Token[], argText: (from: Token[]) => string): TiersCommand {
   const firstCondition = rest.findIndex(looksLikeCondition);
@@ -116,16 +129,19 @@ function parseAdd(rest: Token[], argText: (from: Token[]) => string): TiersComma
   const name = argText(rest.slice(0, nameTokens));
   const tail = rest.slice(nameTokens);
   const conditions = scanConditions(tail.length === 1 && tail[0]!.quoted ? `"${tail[0]!.text}"` : argText(tail));
-  if (!name || !conditions) return { kind: 'usage' };
+  if (!name) return usage({ key: 'no_name' });
+  if (!Array.isArray(conditions)) return usage({ key: 'not_condition', word: conditions.stray });
   const draft: Draft = { rule: { name } };
   const seen = new Set<string>();
   for (const c of conditions) {
     const key = conditionKeys[c.key];
-    if (!key || seen.has(key)) return { kind: 'usage' };
+    if (!key) return usage({ key: 'unknown_condition', word: c.key.slice(0, 40) });
+    if (seen.has(key)) return usage({ key: 'twice', word: c.key.slice(0, 40) });
     seen.add(key);
-    if (!applyCondition(draft, key, c)) return { kind: 'usage' };
+    const problem = applyCondition(draft, key, c);
+    if (problem) return usage(problem);
   }
-  if (!draft.rule.tier) return { kind: 'usage' };
+  if (!draft.rule.tier) return usage({ key: 'no_tier' });
   return { kind: 'add', rule: draft.rule as TierRuleInput, ...(draft.currency ? { currency: draft.currency } : {}) };
 }
 
@@ -137,7 +153,7 @@ function parseOverride(rest: Token[], argText: (from: Token[]) => string): Tiers
   const keyMatch = last && !last.quoted ? /^(?:key|key_account|重点|重点客户)\s*[=＝]\s*(.+)$/i.exec(last.text) : null;
   if (keyMatch) {
     keyAccount = yesNo(keyMatch[1]!);
-    if (keyAccount === undefined) return { kind: 'usage' };
+    if (keyAccount === undefined) return usage({ key: 'bad_key', value: keyMatch[1]!.slice(0, 40) });
     end--;
   }
   const word = rest[end - 1];
@@ -149,9 +165,11 @@ function parseOverride(rest: Token[], argText: (from: Token[]) => string): Tiers
     }
     tier = tierOf(word.text);
     if (tier) end--;
+    // `override "X" Z`: a short last word after the customer reads as a tier that is not one.
+    else if (keyAccount === undefined && rest[end - 2]?.quoted && word.text.length <= 3) return usage({ key: 'bad_tier', value: word.text });
   }
   const customer = argText(rest.slice(0, end));
-  if (!customer || (tier === undefined && keyAccount === undefined)) return { kind: 'usage' };
+  if (!customer || (tier === undefined && keyAccount === undefined)) return usage({ key: 'override_what' });
   return { kind: 'override', customer, ...(tier ? { tier } : {}), ...(keyAccount !== undefined ? { keyAccount } : {}) };
 }
 
@@ -168,7 +186,8 @@ export function parseTiersCommand(args: Token[], argText: (from: Token[]) => str
   if (is(sub, subs.move)) {
     const position = rest.length >= 2 && !rest.at(-1)!.quoted ? wholeNumber(rest.at(-1)!.text) : undefined;
     const name = argText(rest.slice(0, -1));
-    return position && name ? { kind: 'move', name, position } : { kind: 'usage' };
+    if (rest.length < 2) return usage({ key: rest.length === 0 ? 'no_name' : 'no_position' });
+    return position && name ? { kind: 'move', name, position } : usage(name ? { key: 'bad_position', value: rest.at(-1)!.text.slice(0, 40) } : { key: 'no_name' });
   }
   if (is(sub, subs.override)) return parseOverride(rest, argText);
   return { kind: 'usage' };
@@ -204,8 +223,11 @@ export const tiersAdmin = defineAdminModule<TiersCommand>({
   async run(ctx, parsed) {
     const { t } = ctx;
     switch (parsed.kind) {
-      case 'usage':
-        return { kind: 'card', tone: 'warn', text: t('tiers.usage') };
+      case 'usage': {
+        const p = parsed.problem;
+        const problem = p ? t(`tiers.problems.${p.key}`, { word: p.word ?? '', value: p.value ?? '' }) : null;
+        return { kind: 'card', tone: 'warn', text: problem ? `${problem}\n${t('tiers.usage')}` : t('tiers.usage') };
+      }
       case 'list':
         return listingCard(ctx);
       case 'run':

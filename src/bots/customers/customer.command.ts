@@ -1,5 +1,6 @@
 import { clip } from '../../cards/presenters/format';
 import { listPoolCustomers } from '../../domain/customers/list-pool-customers';
+import { mayPickTierOnForm } from '../../domain/customers/may-pick-tier-on-form';
 import { searchCustomers } from '../../domain/customers/search-customers';
 import { card, form, type CommandContext, type CommandResult, type Option } from '../pipeline/context';
 import { parseCustomerCommand } from './customer.grammar';
@@ -15,7 +16,7 @@ export async function customerCommand(ctx: CommandContext, text: string): Promis
     case 'help':
       return card({ kind: 'card', text: ctx.t('help.customer') });
     case 'form':
-      return form(customerForm(ctx, parsed.name));
+      return form(customerForm(ctx, parsed.name, { tier: await mayPickTierOnForm(ctx.em, ctx.actor) }));
     case 'pool':
       return poolList(ctx, parsed.page ?? 1);
     case 'show':

@@ -20,14 +20,15 @@ const fields = {
   allowDuplicate: { type: 'select', options: ['yes'], optional: true },
 } as const satisfies FieldSpecs;
 
-export function customerForm(ctx: CommandContext, name?: string): FormModel {
+/** The new-customer form; `tier: false` leaves the tier out (a rep, once tiers are set by rules). */
+export function customerForm(ctx: CommandContext, name?: string, opts: { tier?: boolean } = {}): FormModel {
   const { t } = ctx;
   const ownerLabels: Record<string, string> = { me: t('customer.ownerMe'), pool: t('customer.ownerPool') };
   return {
     ...formFrame(t, 'customer.new', 'customer.formTitle'),
     fields: [
       fieldModel('name', fields.name, t('customer.fieldName'), { initial: name }),
-      fieldModel('tier', fields.tier, t('customer.fieldTier')),
+      ...(opts.tier === false ? [] : [fieldModel('tier', fields.tier, t('customer.fieldTier'))]),
       fieldModel('region', fields.region, t('customer.fieldRegion')),
       fieldModel('industry', fields.industry, t('customer.fieldIndustry')),
       fieldModel('phone', fields.phone, t('customer.fieldPhone')),

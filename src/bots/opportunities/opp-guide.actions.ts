@@ -60,6 +60,10 @@ export const oppGuideActions = {
     },
   }),
   'opp.stage_anyway': defineAction({ value: parts(id, stage, stage), effect: 'write', run: (ctx, [oppId, shown, to]) => moveStage(ctx, { id: oppId, shown, to, anyway: true }) }),
+  // A stage button on a message listing several deals (the stuck-deals digest): answers with new messages.
+  'nudge.advance': defineAction({ value: parts(id, stage, stage), effect: 'write', run: (ctx, [oppId, shown, to]) => moveStage(ctx, { id: oppId, shown, to, replace: false }) }),
+  // "Back" on the "not done yet" question: the current deal card takes the question's place.
+  'opp.back': defineAction({ value: id, effect: 'read', run: (ctx, oppId) => showOpportunity(ctx, oppId, undefined, true) }),
 };
 
 export const oppGuideForms = {

@@ -20,17 +20,20 @@ export async function showOpportunity(ctx: CommandContext, opportunityId: string
  * A stage button. Its value says which stage the card showed; if the deal has moved since (a
  * double click, a stale card), nothing changes and the current card comes back. Moving on (not
  * losing) with exit-checklist items not ticked asks first: a card listing them with "Move anyway"
- * (`anyway`, which records what was skipped) and "Back".
+ * (`anyway`, which records what was skipped) and "Back". `replace: false` (a button on a message
+ * listing several deals, e.g. the stuck-deals digest) answers with new messages and leaves that
+ * message alone.
  */
-export async function moveStage(ctx: CommandContext, target: { id: string; shown: Stage; to: Stage; lostReason?: string; anyway?: boolean }): Promise<CommandResult> {
+export async function moveStage(ctx: CommandContext, target: { id: string; shown: Stage; to: Stage; lostReason?: string; anyway?: boolean; replace?: boolean }): Promise<CommandResult> {
   const { t } = ctx;
+  const replace = target.replace ?? true;
   const current = await loadOpportunity(ctx.em, await resolveAccess(ctx.em, ctx.actor), target.id, 'read');
-  if (current.stage !== target.shown) return showOpportunity(ctx, target.id, t('errors.stale'), true);
+  if (current.stage !== target.shown) return showOpportunity(ctx, target.id, t('errors.stale'), replace);
   if (!target.anyway && target.to !== 'lost') {
     const unchecked = uncheckedItems(current.checklistTicks, checklistFor((await getDealGuide(ctx.em, current.tenantId)).checklists, current.stage));
     if (unchecked.length > 0) {
       const customer = await getCustomerName(ctx.em, ctx.actor, current.customerId);
-      return card(moveAnywayCard(current, customer.name, target.to, unchecked, ctx), true);
+      return card(moveAnywayCard(current, customer.name, target.to, unchecked, ctx), replace);
     }
   }
   const moved = await moveOpportunityStage(ctx.em, ctx.actor, target.id, { to: target.to, lostReason: target.lostReason });
@@ -40,5 +43,5 @@ export async function moveStage(ctx: CommandContext, target: { id: string; shown
       : target.to === 'lost'
         ? t('opp.lost', { title: moved.title, reason: moved.lostReason })
         : t('opp.movedTo', { title: moved.title, stage: t(`opp.stages.${target.to}`) });
-  return showOpportunity(ctx, target.id, notice, true);
+  return showOpportunity(ctx, target.id, notice, replace);
 }

@@ -19,6 +19,8 @@ export function priorityLabel(score: number | null | undefined, guide: DealGuide
 
 /**
  * "Urgency 4/5 → 20 · Budget 3/5 → 15 · … · Signals +10 = 45": the points shown add up to the score.
+ * When the bounds cut the total, the signal points actually counted are shown with the rule's
+ * points: "… Fit 5/5 → 15 · Signals +0 of 15 (score capped at 100) = 100".
  * None when today's settings would not give the stored score (a closed deal keeps the score it
  * closed with; re-scoring passes only open ones): an explanation must add up to what is shown.
  */
@@ -26,9 +28,13 @@ export function explanationLine(o: Pick<Opportunity, 'scoreInputs' | 'signalBoos
   const e = explainScore(o.scoreInputs ?? {}, o.signalBoost ?? 0, guide.scoring);
   if (e.score === null || e.score !== o.score) return null;
   const parts = e.parts.map((p) => t('scoring.part', { factor: t(`scoring.factors.${p.factor}`), rating: p.rating, points: p.points }));
-  if (e.signals !== 0) parts.push(t('scoring.signals', { points: e.signals > 0 ? `+${e.signals}` : `${e.signals}` }));
-  const bound = e.capped ? ` (${t(e.total > 100 ? 'scoring.capped' : 'scoring.floored')})` : '';
-  return `${parts.join(' · ')} = ${e.score}${bound}`;
+  const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `${n}` : '+0');
+  if (e.capped) {
+    // What the signals added after the bounds: the score less what the ratings gave.
+    const counted = e.score - (e.weighted ?? 0);
+    parts.push(t('scoring.signalsCounted', { counted: signed(counted), points: signed(e.signals), bound: t(e.total > 100 ? 'scoring.capped' : 'scoring.floored') }));
+  } else if (e.signals !== 0) parts.push(t('scoring.signals', { points: signed(e.signals) }));
+  return `${parts.join(' · ')} = ${e.score}`;
 }
 
 /**
@@ -58,7 +64,7 @@ export function moveAnywayCard(o: Opportunity, customerName: string, to: Stage, 
     sections: [{ lines: unchecked.map((item) => `☐ ${clip(checklistItemText(item, t), 120)}`) }, { lines: [t('opp.moveAnywayQuestion', { title: clip(o.title, 100), to: t(`opp.stages.${to}`) })] }],
     buttons: [
       { label: t('opp.moveAnyway'), action: 'opp.stage_anyway', value: `${o.id}|${o.stage}|${to}`, style: 'primary' },
-      { label: t('opp.back'), action: 'opp.open', value: o.id },
+      { label: t('opp.back'), action: 'opp.back', value: o.id },
     ],
   };
 }

@@ -35,7 +35,7 @@ function dealButtons(item: StalledOpportunity, ctx: Ctx): Button[] {
   const next = openStages[openStages.indexOf(o.stage as Stage) + 1];
   const buttons: Button[] = [];
   // Values carry the stage the card showed, so a click on yesterday's digest is detected, not replayed.
-  if (next) buttons.push({ label: t('opp.stageButton', { stage: t(`opp.stages.${next}`) }), action: 'opp.stage', value: `${o.id}|${o.stage}|${next}`, style: 'primary' });
+  if (next) buttons.push({ label: t('opp.stageButton', { stage: t(`opp.stages.${next}`) }), action: 'nudge.advance', value: `${o.id}|${o.stage}|${next}`, style: 'primary' });
   buttons.push({ label: t('jobs.nudge.snooze3'), action: 'opp.snooze', value: `${o.id}|3` });
   buttons.push({ label: t('jobs.nudge.snooze7'), action: 'opp.snooze', value: `${o.id}|7` });
   buttons.push({ label: t('jobs.nudge.logActivity'), action: 'visit.log_for', value: o.customerId });

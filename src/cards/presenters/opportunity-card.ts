@@ -1,5 +1,6 @@
 import type { Opportunity, Stage } from '../../domain/opportunities/opportunity.entity';
 import { openStages } from '../../domain/opportunities/opportunity.entity';
+import { scoreFactors } from '../../domain/opportunities/score-opportunity';
 import type { Reader } from './reader';
 import type { Button, CardModel } from '../reply-model';
 import { clip, formatDate, formatMoney } from './format';
@@ -20,7 +21,7 @@ export function opportunityCard(o: Opportunity, customerName: string, ctx: Reade
     { label: t('opp.closeDate'), value: o.expectedCloseDate ? formatDate(o.expectedCloseDate, user.locale) : t('common.none') },
   ];
   const priority = priorityLabel(o.score, guide, t);
-  fields.push({ label: t('opp.score'), value: o.score != null ? `${o.score}/100 · ${priority}` : t('scoring.unrated') });
+  fields.push({ label: t('opp.score'), value: o.score != null ? `${o.score}/100 · ${priority}` : noScoreText(o, closed, t) });
   if (o.score != null && o.winProbability != null) fields.push({ label: t('opp.winProbability'), value: `${o.winProbability}%` });
   if (o.nextStep) fields.push({ label: t('opp.nextStep'), value: clip(o.nextStep, 200) });
 
@@ -44,6 +45,17 @@ export function opportunityCard(o: Opportunity, customerName: string, ctx: Reade
     sections: [...why, ...(!closed ? checklistSections(o, guide, t) : o.lostReason ? [{ lines: [o.lostReason] }] : [])],
     buttons,
   };
+}
+
+/**
+ * Why a deal has no score: a closed deal cannot be rated any more (no "tap Rate"); ratings that all
+ * weigh 0 under today's weights say so; otherwise, how to score it.
+ */
+function noScoreText(o: Opportunity, closed: boolean, t: Reader['t']): string {
+  if (closed) return t('scoring.unratedClosed');
+  const rated = scoreFactors.filter((f) => Number.isFinite(o.scoreInputs?.[f]));
+  if (rated.length === 0) return t('scoring.unrated');
+  return t('scoring.noWeight', { factors: rated.map((f) => t(`scoring.factors.${f}`)).join(t('scoring.factorSep')) });
 }
 
 /** One deal in a list; with `guide`, led by its priority and score ("🔴 High 82 · …"). */

@@ -53,7 +53,8 @@ export function signalCard(view: SignalMatchView, ctx: Reader): CardModel {
   if (!match.dismissedAt && view.canDismiss) buttons.push({ label: t('signals.dismiss'), action: 'signal.dismiss', value: match.id });
   return {
     kind: 'card',
-    tone: match.dismissedAt ? 'info' : 'warn',
+    // No "warn" tone: its ⚠️ before the header's 🔥 would be two icons for one message.
+    tone: match.dismissedAt ? 'info' : undefined,
     header: clip(t('signals.header', { customer: customer.name }), 150),
     text: outcome,
     fields,
@@ -68,8 +69,12 @@ export function signalCard(view: SignalMatchView, ctx: Reader): CardModel {
 
 /** "3× page views of each product within 7 days · URL contains /pricing". */
 export function ruleText(rule: Pick<SignalRule, 'eventType' | 'minCount' | 'windowDays' | 'productSku' | 'perProduct' | 'urlContains'>, t: Translate): string {
-  const what = eventsText(t, rule.eventType, rule.minCount, rule.productSku ?? (rule.perProduct ? t('signals.eachProduct') : null));
-  return `${t('signals.within', { what, days: rule.windowDays })}${rule.urlContains ? ` · ${t('signals.urlContains', { url: clip(rule.urlContains, 100) })}` : ''}`;
+  const each = !rule.productSku && rule.perProduct;
+  const what = eventsText(t, rule.eventType, rule.minCount, rule.productSku ?? null);
+  const within = each
+    ? t('signals.withinEach', { count: rule.minCount, type: t(`signals.types.${rule.eventType}`, { count: rule.minCount }), days: rule.windowDays })
+    : t('signals.within', { what, days: rule.windowDays });
+  return `${within}${rule.urlContains ? ` · ${t('signals.urlContains', { url: clip(rule.urlContains, 100) })}` : ''}`;
 }
 
 /** `/sfa admin signals`: every rule with its bump and this week's firings, and this week's signals. */
@@ -109,9 +114,9 @@ export function signalsHelpCard(ctx: Reader, problem?: string): CardModel {
   };
 }
 
-/** How a sender named a customer, shortly: "email buyer@acme.com · name ACME". */
-export function refText(ref: SignalCustomerRef): string {
-  const parts = (['external_id', 'email', 'domain', 'name'] as const).filter((k) => typeof ref?.[k] === 'string' && ref[k]).map((k) => `${k} ${clip(String(ref[k]), 80)}`);
+/** How a sender named a customer, shortly, in the reader's language: "email buyer@acme.com · name ACME". */
+export function refText(ref: SignalCustomerRef, t: Translate): string {
+  const parts = (['external_id', 'email', 'domain', 'name'] as const).filter((k) => typeof ref?.[k] === 'string' && ref[k]).map((k) => `${t(`signals.refFields.${k}`)} ${clip(String(ref[k]), 80)}`);
   return parts.join(' · ') || '—';
 }
 
@@ -120,12 +125,15 @@ export function unmatchedSignalsCard(result: { groups: UnmatchedGroup[]; total: 
   const { t, user } = ctx;
   if (result.groups.length === 0) return { kind: 'card', text: t('signals.unmatchedEmpty') };
   const lines = result.groups.map((g) => {
-    const types = g.types.map((type) => t(`signals.types.${type}`, { count: 2 })).join(', ');
+    // One kind: "3× downloads" / "3 次下载"; several: "5 signals (page views, downloads)".
+    const what =
+      g.types.length === 1
+        ? eventsText(t, g.types[0]!, g.count, null)
+        : t('signals.unmatchedMixed', { count: g.count, types: g.types.map((type) => t(`signals.typeNames.${type}`)).join(t('signals.listSep')) });
     const extra = [g.productSkus.length ? g.productSkus.join(', ') : '', g.lastUrl ? clip(g.lastUrl, 80) : ''].filter(Boolean).join(' · ');
     return t('signals.unmatchedLine', {
-      ref: refText(g.ref),
-      count: g.count,
-      types,
+      ref: refText(g.ref, t),
+      what,
       extra: extra ? ` · ${extra}` : '',
       when: formatDateTime(g.lastAt, user.timezone, user.locale),
       reason: t(`signals.reasons.${g.reason}`),

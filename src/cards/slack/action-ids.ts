@@ -28,6 +28,8 @@ const KNOWN: Record<ActionId, true> = {
   'opp.rate': true,
   'opp.tick': true,
   'opp.stage_anyway': true,
+  'nudge.advance': true,
+  'opp.back': true,
   'quote.approve': true,
   'quote.reject': true,
   'quote.open': true,

@@ -37,8 +37,10 @@ export function previewScoringChange(current: ScoringSettings, change: Exclude<S
  * Admins change how deals are scored; every open deal of the tenant is re-scored in the same
  * transaction (batched: a few statements for 10,000 deals), closed ones keep their score. The
  * tenant row is locked for the change, so a rating made meanwhile waits and uses the new settings.
+ * A change that leaves the effective settings as they are (or a reset of settings already at the
+ * defaults) writes nothing, re-scores nothing and answers `changed: false`.
  */
-export async function setScoringSettings(em: EntityManager, actor: Actor, change: ScoringChange): Promise<{ settings: ScoringSettings; rescored: number }> {
+export async function setScoringSettings(em: EntityManager, actor: Actor, change: ScoringChange): Promise<{ settings: ScoringSettings; rescored: number; changed: boolean }> {
   const data = change === 'reset' ? 'reset' : parseInput(schema, change);
   return em.transactional(async (tx) => {
     const access = await resolveAccess(tx, actor);
@@ -47,6 +49,7 @@ export async function setScoringSettings(em: EntityManager, actor: Actor, change
     const before = effectiveScoring(tenant.scoringSettings);
     let settings: ScoringSettings;
     if (data === 'reset') {
+      if (Object.keys(tenant.scoringSettings ?? {}).length === 0) return { settings: before, rescored: 0, changed: false };
       tenant.scoringSettings = {};
       settings = effectiveScoring({});
     } else {
@@ -59,6 +62,7 @@ export async function setScoringSettings(em: EntityManager, actor: Actor, change
         );
       }
       settings = preview.settings;
+      if (JSON.stringify(settings) === JSON.stringify(before)) return { settings: before, rescored: 0, changed: false };
       // Only the parts an admin set are stored: the others keep following the defaults.
       tenant.scoringSettings = {
         ...(tenant.scoringSettings ?? {}),
@@ -70,6 +74,6 @@ export async function setScoringSettings(em: EntityManager, actor: Actor, change
     await tx.flush();
     const rescored = await rescoreOpenOpportunities(tx, access.tenantId, settings);
     recordAudit(tx, access, data === 'reset' ? 'tenant.scoring.reset' : 'tenant.scoring', { type: 'tenant', id: tenant.id }, { scoring: before }, { scoring: settings, rescored });
-    return { settings, rescored };
+    return { settings, rescored, changed: true };
   });
 }

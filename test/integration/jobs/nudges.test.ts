@@ -87,7 +87,7 @@ test('each rep gets one digest of their stalled deals, each manager one weekly s
   expect(amyText).toContain('score 80, no activity for 20 days');
   const buttons = buttonsOf(amyDms[0]!);
   expect(buttons).toEqual(expect.arrayContaining([
-    { action: 'opp.stage', value: `${stuck.id}|initial_contact|solution` },
+    { action: 'nudge.advance', value: `${stuck.id}|initial_contact|solution` },
     { action: 'opp.snooze', value: `${stuck.id}|3` },
     { action: 'opp.snooze', value: `${stuck.id}|7` },
     { action: 'visit.log_for', value: stuck.customerId },

@@ -26,6 +26,8 @@ describe('/sfa admin scoring', () => {
 
   test.each([
     ['weights luck=30', { key: 'unknown_factor', word: 'luck' }],
+    ['weights urgency=30 budget=20 urgency=40', { key: 'duplicate_factor', word: 'urgency' }],
+    ['weights 紧迫度=30 urgent=40', { key: 'duplicate_factor', word: 'urgent' }],
     ['weights urgency 30', { key: 'bad_weight', word: 'urgency' }],
     ['weights', { key: 'bad_weight', word: '' }],
     ['weights urgency=1000', { key: 'bad_weight', word: 'urgency=1000' }],

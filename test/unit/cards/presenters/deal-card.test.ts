@@ -45,7 +45,16 @@ test('the card: score with priority, win probability, the explanation, the signa
 test('capped scores say so; an unscored deal says how to score it; closed deals have no checklist', () => {
   const capped = opportunityCard(deal({ scoreInputs: { urgency: 5, budget: 5, fit: 4 }, signalBoost: 20, score: 100, winProbability: 90 }), 'ACME', ctx('en'));
   // 2500, 2500 and 1200 of 65 → 38.46 + 38.46 + 18.46 = 95 (three equal remainders: the first factor gets the point); + 20 = 115 → 100.
-  expect(capped.sections![0]!.lines[0]).toBe('Urgency 5/5 → 39 · Budget 5/5 → 38 · Fit 4/5 → 18 · Signals +20 = 100 (capped at 100)');
+  // The parts add up to the score: of the 20 signal points, 100 − 95 = 5 count.
+  expect(capped.sections![0]!.lines[0]).toBe('Urgency 5/5 → 39 · Budget 5/5 → 38 · Fit 4/5 → 18 · Signals +5 of +20 (score capped at 100) = 100');
+  // Ratings alone give 100 (competition unrated): 2500, 2500, 2000, 1500 of 85 → 29.41 + 29.41 + 23.53 + 17.65, the two largest remainders get a point; none of the 15 count.
+  const full = opportunityCard(deal({ scoreInputs: { urgency: 5, budget: 5, decisionMaker: 5, fit: 5 }, signalBoost: 15, score: 100, winProbability: 90 }), 'ACME', ctx('en'));
+  expect(full.sections![0]!.lines[0]).toBe('Urgency 5/5 → 29 · Budget 5/5 → 29 · Decision-maker access 5/5 → 24 · Fit 5/5 → 18 · Signals +0 of +15 (score capped at 100) = 100');
+  const fullZh = opportunityCard(deal({ scoreInputs: { urgency: 5, budget: 5, decisionMaker: 5, fit: 5 }, signalBoost: 15, score: 100, winProbability: 90 }), 'ACME', ctx('zh-CN'));
+  expect(fullZh.sections![0]!.lines[0]).toMatch(/ · 行为信号 \+15，计入 \+0（评分上限为 100） = 100$/);
+  // Negative points below 0: what was taken off, of how much.
+  const floored = opportunityCard(deal({ scoreInputs: { urgency: 1 }, signalBoost: -30, score: 0, winProbability: 5 }), 'ACME', ctx('en'));
+  expect(floored.sections![0]!.lines[0]).toBe('Urgency 1/5 → 20 · Signals -20 of -30 (score not below 0) = 0');
   const none = opportunityCard(deal(), 'ACME', ctx('zh-CN'));
   expect(none.fields).toEqual(expect.arrayContaining([{ label: '评分', value: '尚未评分：点“评分”' }]));
   expect(none.sections!.map((s) => s.lines[0])).toEqual(['☐ 已向客户演示方案', '☐ 已确认技术匹配', '☐ 客户认可方案范围']);
@@ -57,6 +66,15 @@ test('capped scores say so; an unscored deal says how to score it; closed deals 
   expect(closedEarlier.fields).toEqual(expect.arrayContaining([{ label: 'Score', value: '42/100 · 🟡 Medium' }]));
   expect(closedEarlier.sections).toEqual([]);
   expect(won.buttons).toEqual([]);
+  // A closed deal has no Rate button: no "tap Rate" on it.
+  expect(won.fields).toEqual(expect.arrayContaining([{ label: 'Score', value: 'not scored' }]));
+  expect(opportunityCard(deal({ stage: 'lost', lostReason: 'Price' }), 'ACME', ctx('zh-CN')).fields).toEqual(expect.arrayContaining([{ label: '评分', value: '未评分' }]));
+  // Rated on four factors that all weigh 0 today (fit=100, fit not rated): no score, and the card says why.
+  const weightless = deal({ scoreInputs: { urgency: 4, budget: 3, competition: 2, decisionMaker: 5 }, score: null });
+  expect(opportunityCard(weightless, 'ACME', ctx('en')).fields).toEqual(
+    expect.arrayContaining([{ label: 'Score', value: 'rated on Urgency, Budget, Competition, Decision-maker access, but these carry no weight under the current weights' }]),
+  );
+  expect(opportunityCard(weightless, 'ACME', ctx('zh-CN')).fields).toEqual(expect.arrayContaining([{ label: '评分', value: '已评紧迫度、预算、竞争、决策人接触，但按当前权重这些因素不计分' }]));
   expect(opportunityLine(deal({ score: 55 }), 'ACME', ctx('en'), guide)).toBe('🟡 Medium 55 · *Pilot* · ACME · $50,000.00 · Solution');
   expect(opportunityLine(deal(), 'ACME', ctx('zh-CN'), guide)).toMatch(/^未评分 · \*Pilot\*/);
 });
@@ -66,7 +84,7 @@ test('moving on with items not done: the list, Move anyway with the same id|show
   expect(card.sections![0]!.lines).toEqual(['☐ Technical fit confirmed', '☐ Custom item']);
   expect(card.buttons).toEqual([
     { label: 'Move anyway', action: 'opp.stage_anyway', value: `${id}|solution|quote`, style: 'primary' },
-    { label: 'Back', action: 'opp.open', value: id },
+    { label: 'Back', action: 'opp.back', value: id },
   ]);
   expect(checkBlockKitLimits(renderCardBlocks(card))).toEqual([]);
   expect(adaptiveCardProblems(renderAdaptiveCard(card))).toEqual([]);

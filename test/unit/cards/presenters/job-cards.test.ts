@@ -65,7 +65,7 @@ test('a digest of many long deals stays within Slack limits and says how many ar
   const one = nudgeDigestCard([stalled(1)], ctx('en'));
   expect(one.sections![0]!.lines[1]).toBe('↳ 30 days in Quote (usual: 14) · expected close 1 Nov 2026 has passed · no next step · score 88, no activity for 21 days');
   expect(one.sections![0]!.buttons!.map((b) => [b.action, b.value])).toEqual([
-    ['opp.stage', 'o1|quote|negotiation'],
+    ['nudge.advance', 'o1|quote|negotiation'],
     ['opp.snooze', 'o1|3'],
     ['opp.snooze', 'o1|7'],
     ['visit.log_for', 'c1'],
