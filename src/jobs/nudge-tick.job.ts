@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { User } from '../domain/org/user.entity';
 import { expireQuotes } from '../domain/quotes/advance-quote';
+import { knownZoneOr } from '../domain/shared/time-zone';
 import { Tenant } from '../domain/tenants/tenant.entity';
 import { defineJob, scheduleJobOptions } from './job-definition';
 import { churnAlertJob } from './churn-alert.job';
@@ -15,7 +16,6 @@ export type NudgeTickData = { hour?: string };
 /** A tick missed while no worker ran (a deploy at 09:00) is caught up within this many hours. */
 const catchUpHours = 3;
 
-const zoneOr = (zone: string, fallback: string) => (DateTime.local().setZone(zone).isValid ? zone : fallback);
 const due = (local: DateTime, hour: number) => local.hour >= hour && local.hour < hour + catchUpHours;
 
 /** Local hour of the nightly tier recompute: after the day's deals, before anyone reads a card. */
@@ -38,7 +38,7 @@ export const nudgeTickJob = defineJob<NudgeTickData>({
     const tenants = await em.find(Tenant, {});
     let scans = 0;
     for (const tenant of tenants) {
-      const local = DateTime.fromJSDate(now, { zone: zoneOr(tenant.defaultTimezone, 'UTC') });
+      const local = DateTime.fromJSDate(now, { zone: knownZoneOr(tenant.defaultTimezone) });
       if (due(local, tierRecomputeHour)) await queues.add(tierRecomputeJob, { tenantId: tenant.id, date: local.toISODate()! });
       if (!due(local, tenant.nudgeHour)) continue;
       await queues.add(nudgeScanJob, { tenantId: tenant.id, date: local.toISODate()! });
@@ -54,7 +54,7 @@ export const nudgeTickJob = defineJob<NudgeTickData>({
     for (const manager of managers) {
       const tenant = byId.get(manager.tenantId);
       if (!tenant) continue;
-      const local = DateTime.fromJSDate(now, { zone: zoneOr(manager.timezone, tenant.defaultTimezone) });
+      const local = DateTime.fromJSDate(now, { zone: knownZoneOr(manager.timezone, tenant.defaultTimezone) });
       if (local.weekday !== 1 || !due(local, tenant.nudgeHour)) continue;
       const week = `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
       await queues.add(managerSummaryJob, { tenantId: tenant.id, userId: manager.id, week, weekOf: local.startOf('week').toISODate()! });
@@ -68,7 +68,7 @@ export const nudgeTickJob = defineJob<NudgeTickData>({
     for (const owner of owners) {
       const tenant = byId.get(owner.tenant_id);
       if (!tenant) continue;
-      const local = DateTime.fromJSDate(now, { zone: zoneOr(owner.timezone, tenant.defaultTimezone) });
+      const local = DateTime.fromJSDate(now, { zone: knownZoneOr(owner.timezone, tenant.defaultTimezone) });
       if (local.weekday !== 1 || !due(local, tenant.nudgeHour)) continue;
       await queues.add(churnAlertJob, { tenantId: tenant.id, userId: owner.id, week: `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}` });
       churnAlerts++;

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import type { User } from '../org/user.entity';
 import { writeOutbox } from '../outbox/write-outbox';
+import { knownZoneOr } from '../shared/time-zone';
 import type { Interaction } from './interaction.entity';
 
 export const maxReminderLeadMinutes = 1440;
@@ -15,7 +16,7 @@ export const reminderDueAt = (scheduledAt: Date, leadMinutes: number): Date => n
 
 /** 09:00 on the date in the user's time zone; null when that date is already over there. */
 export function followUpDueAt(date: string, timezone: string, now: Date): Date | null {
-  const zone = DateTime.local().setZone(timezone).isValid ? timezone : 'UTC';
+  const zone = knownZoneOr(timezone);
   const due = DateTime.fromISO(date, { zone }).set({ hour: followUpHour, minute: 0, second: 0, millisecond: 0 });
   if (!due.isValid) return null;
   if (due.toMillis() > now.getTime()) return due.toJSDate();

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DateTime } from 'luxon';
 import { recordAudit, snapshot } from '../audit/record-audit';
 import { resolveAccess, type Access } from '../shared/access';
 import { systemActor } from '../shared/actor';
+import { knownZoneOr } from '../shared/time-zone';
 import { Tenant } from '../tenants/tenant.entity';
 import { Customer } from './customer.entity';
 import { lastActivityDateSql, listPoolCandidates, type PoolCandidate } from './pool-activity';
@@ -12,7 +12,7 @@ import { readPoolRules } from './pool-settings';
 export type PoolDayResult = { returned: number; warned: number; off?: true; owners: string[] };
 
 /** The tenant's zone, or UTC when it is not one the time-zone database knows. */
-export const tenantZone = (tenant: Pick<Tenant, 'defaultTimezone'>): string => (DateTime.local().setZone(tenant.defaultTimezone).isValid ? tenant.defaultTimezone : 'UTC');
+export const tenantZone = (tenant: Pick<Tenant, 'defaultTimezone'>): string => knownZoneOr(tenant.defaultTimezone);
 
 /**
  * One tenant's pool day (`today` is the tenant's local date): customers whose warned stretch has
