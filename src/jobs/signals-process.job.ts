@@ -8,7 +8,7 @@ import { expandStreamStep } from './signal-stream';
 
 export type SignalsProcessData = {
   tenantId: string;
-  /** The second the batch arrived in: one job per tenant per second. */
+  /** The unix second a request was staged in (the sweep: its minute): one job per tenant per second. */
   bucket: number;
   /** Set by the sweep (`sweep`) and by a run handing on (`1`, `2`, …): ids apart from the endpoint's. */
   part?: string;
